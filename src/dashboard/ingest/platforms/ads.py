@@ -1,0 +1,3 @@
+"""ads exports (see FORMATS.md)."""
+
+SPECS: list = []

@@ -1,0 +1,3 @@
+"""douyin exports (see FORMATS.md)."""
+
+SPECS: list = []

@@ -1,0 +1,3 @@
+"""facebook exports (see FORMATS.md)."""
+
+SPECS: list = []

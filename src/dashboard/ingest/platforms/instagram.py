@@ -1,0 +1,3 @@
+"""instagram exports (see FORMATS.md)."""
+
+SPECS: list = []

@@ -1,0 +1,3 @@
+"""linkedin exports (see FORMATS.md)."""
+
+SPECS: list = []

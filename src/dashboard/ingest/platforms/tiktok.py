@@ -1,0 +1,3 @@
+"""tiktok exports (see FORMATS.md)."""
+
+SPECS: list = []

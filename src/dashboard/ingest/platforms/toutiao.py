@@ -1,0 +1,3 @@
+"""toutiao exports (see FORMATS.md)."""
+
+SPECS: list = []

@@ -1,0 +1,3 @@
+"""wechat exports (see FORMATS.md)."""
+
+SPECS: list = []

@@ -1,0 +1,3 @@
+"""xiaohongshu exports (see FORMATS.md)."""
+
+SPECS: list = []

@@ -1,0 +1,3 @@
+"""youtube exports (see FORMATS.md)."""
+
+SPECS: list = []

@@ -1,0 +1,3 @@
+"""zhihu exports (see FORMATS.md)."""
+
+SPECS: list = []

@@ -1,0 +1,61 @@
+"""Workspace settings (DESIGN.md section 2, `settings` table): one definition with defaults."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dashboard.store.db import Store
+
+
+def machine_timezone() -> str:
+    """The machine's IANA zone name: TZ, else /etc/localtime's target, else UTC."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if not name:
+        try:
+            target = Path("/etc/localtime").resolve()
+            name = str(target).split("zoneinfo/", 1)[1] if "zoneinfo/" in str(target) else ""
+        except OSError:
+            name = ""
+    try:
+        ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return name or "UTC"
+
+
+DEFAULTS: dict[str, Any] = {
+    "timezone": None,  # None: the machine's zone, read when asked
+    "currency": "CNY",
+    "fx_rates": {},  # currency -> units of the workspace currency per unit
+    "language": None,  # None: from the browser
+    "engagement_denominator": "reach",  # reach | impressions | followers
+    "lifecycle": {"new_days": 7, "active_days": 7, "churn_days": 30, "activation_days": 7},
+    "negative_keywords": ["差评", "垃圾", "骗子", "退款", "失望", "scam", "refund", "worst", "terrible", "broken"],
+    "demo": False,  # the store holds the demo workspace
+    "default_account": "",
+}
+
+
+def get_setting(store: Store, key: str) -> Any:
+    raw = store.scalar("SELECT value FROM settings WHERE key = ?", [key])
+    if raw is None:
+        value = DEFAULTS.get(key)
+        return machine_timezone() if key == "timezone" and value is None else value
+    return json.loads(raw)
+
+
+def set_setting(store: Store, key: str, value: Any) -> None:
+    with store.write() as cur:
+        cur.run("INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, json.dumps(value, ensure_ascii=False)])
+
+
+def workspace_tz(store: Store) -> ZoneInfo:
+    try:
+        return ZoneInfo(get_setting(store, "timezone"))
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return ZoneInfo("UTC")

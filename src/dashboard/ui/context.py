@@ -1,0 +1,48 @@
+"""Per-session context for pages: the store, the language, translation, guarded rendering."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from dashboard.i18n import LANGUAGES, normalise_language, t
+from dashboard.store.db import Store, StoreError, default_db_path, open_store
+
+log = logging.getLogger("dashboard")
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> Store:
+    return open_store(path)
+
+
+def store() -> Store:
+    return _store(default_db_path())
+
+
+def lang() -> str:
+    """The session language: the sidebar choice, else the URL (?lang=), else the browser's."""
+    if "lang" not in st.session_state:
+        chosen = st.query_params.get("lang") or getattr(st.context, "locale", None)
+        st.session_state["lang"] = normalise_language(chosen)
+    value = st.session_state["lang"]
+    return value if value in LANGUAGES else "zh"
+
+
+def tr(key: str, **params: Any) -> str:
+    return t(key, lang(), **params)
+
+
+def guarded(render: Callable[[], None]) -> None:
+    """Run a page; an unexpected error becomes a plain message (the traceback goes to the log)."""
+    try:
+        render()
+    except StoreError as exc:
+        st.error(tr(f"issue.store_{exc.code}", **exc.params))
+    except Exception:  # noqa: BLE001 - last line of defence: users never see a traceback
+        log.error("page failed:\n%s", traceback.format_exc())
+        st.error(tr("app.unexpected_error"))

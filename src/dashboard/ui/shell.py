@@ -1,0 +1,61 @@
+"""The app shell: page config, sidebar (language, demo banner), navigation over pages/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import demo
+from dashboard.i18n import LANGUAGES
+from dashboard.ui.context import guarded, lang, store, tr
+
+ROOT = Path(__file__).resolve().parents[3]
+
+# (file under pages/, i18n title key, icon); the order is the sidebar's.
+PAGES = [
+    ("pages/data.py", "page.data", ":material/upload_file:"),
+]
+
+
+def _language_picker() -> None:
+    labels = {"zh": "中文", "en": "English"}
+    current = lang()
+    choice = st.sidebar.selectbox(tr("app.language"), LANGUAGES, index=LANGUAGES.index(current),
+                                  format_func=labels.get, key="lang_picker")
+    if choice != current:
+        st.session_state["lang"] = choice
+        st.query_params["lang"] = choice
+        st.rerun()
+
+
+def _ensure_demo() -> None:
+    """An empty store opens on the demo workspace, unless the user removed it before."""
+    db = store()
+    if demo.store_is_empty(db) and not demo.demo_dismissed(db) and not st.session_state.get("demo_tried"):
+        st.session_state["demo_tried"] = True
+        with st.spinner(tr("demo.loading")):
+            demo.load_demo(db)
+
+
+def _demo_banner() -> None:
+    db = store()
+    if not demo.is_demo(db):
+        return
+    with st.sidebar.container(border=True):
+        st.markdown(f"**{tr('demo.banner_title')}**")
+        st.caption(tr("demo.banner_body"))
+        if st.button(tr("demo.remove"), key="remove_demo", type="secondary", width="stretch"):
+            demo.remove_demo(db)
+            st.toast(tr("demo.removed"))
+            st.rerun()
+
+
+def run() -> None:
+    st.set_page_config(page_title=tr("app.title"), page_icon=":bar_chart:", layout="wide")
+    guarded(_ensure_demo)
+    _language_picker()
+    guarded(_demo_banner)
+    pages = [st.Page(str(ROOT / path), title=tr(title), icon=icon) for path, title, icon in PAGES]
+    navigation = st.navigation(pages)
+    navigation.run()
