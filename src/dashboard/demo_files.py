@@ -381,7 +381,6 @@ class _Post:
     duration: int
     text: str = ""
     m: dict[str, int] = field(default_factory=dict)  # lifetime metrics as of the export
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -454,7 +453,7 @@ def _post_metrics(rng: random.Random, spec: _Spec, kind: str, flag: str, followe
     elif flag == "bad":
         reach *= 1.8
         follows *= 0.15
-    er = min(er, 0.085)
+    er = min(er, 0.078)
     impressions = reach * rng.uniform(1.15, 1.6)
     views = impressions * rng.uniform(0.95, 1.25) if kind == "video" else impressions * rng.uniform(0.9, 1.0)
     inter = reach * er

@@ -177,5 +177,6 @@ STRINGS.update({
     "map.table": {"zh": "数据类型", "en": "Data type"},
     "map.preview": {"zh": "预览（前 10 行）", "en": "Preview (first 10 rows)"},
     "map.missing": {"zh": "还需要映射：{fields}", "en": "Still to map: {fields}"},
+    "map.event_type_constant": {"zh": "文件没有事件类型列时，所有行的事件类型", "en": "Event type for every row (the file has no event type column)"},
     "map.import": {"zh": "保存映射并导入", "en": "Save mapping and import"},
 })

@@ -50,7 +50,8 @@ def header_signature(header: list[str]) -> str:
 
 
 def spec_from_mapping(header: list[str], platform: str, kind: str, table: str,
-                      column_map: dict[str, str]) -> ExportSpec:
+                      column_map: dict[str, str], constants: dict[str, str] | None = None) -> ExportSpec:
+    """constants: canonical values for every row the file does not carry (an orders file: event_type)."""
     columns = {}
     for canonical, source in column_map.items():
         parse = default_parse(table, canonical)
@@ -60,21 +61,22 @@ def spec_from_mapping(header: list[str], platform: str, kind: str, table: str,
         platform=platform, kind=kind, table=table,
         signature=frozenset(h for h in header if h.strip()),
         columns=columns,
-        constants={"channel": platform} if table == "ad_stats" else {},
+        constants={**({"channel": platform} if table == "ad_stats" else {}), **(constants or {})},
         key_from=("published_at", "title") if table == "posts" and "post_id" not in column_map else (),
         note="confirmed by a user",
     )
 
 
 def save_mapping(store: Store, header: list[str], platform: str, kind: str, table: str,
-                 column_map: dict[str, str]) -> None:
+                 column_map: dict[str, str], constants: dict[str, str] | None = None) -> None:
     with store.write() as cur:
         cur.run(
             "INSERT INTO mappings VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (header_signature) DO UPDATE SET "
             "platform = excluded.platform, export_kind = excluded.export_kind, table_name = excluded.table_name, "
             "column_map = excluded.column_map, created_at = excluded.created_at",
             [header_signature(header), platform, kind, table,
-             json.dumps({"header": header, "columns": column_map}, ensure_ascii=False), datetime.now(UTC)],
+             json.dumps({"header": header, "columns": column_map, "constants": constants or {}},
+                        ensure_ascii=False), datetime.now(UTC)],
         )
 
 
@@ -84,5 +86,6 @@ def saved_specs(store: Store) -> list[ExportSpec]:
         "SELECT platform, export_kind, table_name, column_map FROM mappings ORDER BY created_at"
     ):
         saved = json.loads(raw)
-        specs.append(spec_from_mapping(saved["header"], platform, kind, table, saved["columns"]))
+        specs.append(spec_from_mapping(saved["header"], platform, kind, table, saved["columns"],
+                                       saved.get("constants")))
     return specs

@@ -82,15 +82,13 @@ def _parse(spec_field: Field, raw: str, spec: ExportSpec, ctx: ImportContext) ->
     if kind == "id":
         return None if v.is_missing(raw) else raw.strip().lstrip("'")
     if kind == "int":
+        if spec_field.scale == 1.0:
+            return v.parse_int(raw, decimal=spec.decimal)
         value = v.parse_number(raw, decimal=spec.decimal)
-        if value is not None and spec_field.scale == 1.0:
-            if value != int(value):
-                raise v.CellError("not_an_integer", value=raw)
-            return int(value)
     elif kind == "number":
         value = v.parse_number(raw, decimal=spec.decimal)
     elif kind in ("fraction", "percent", "rate"):
-        value = v.parse_rate(raw, scale={"rate": "auto"}.get(kind, kind))
+        value = v.parse_rate(raw, scale={"rate": "auto"}.get(kind, kind), decimal=spec.decimal)
     elif kind == "money":
         return v.parse_money(raw, decimal=spec.decimal)
     elif kind == "duration":
@@ -243,10 +241,20 @@ def _resolve_yearless(rows: list[tuple[int, dict[str, Any]]], spec: ExportSpec, 
                     row[name] = _with_time(v.resolve_partial(row[name], anchor), row[name], spec, ctx)
             continue
         partials = [row[name] for _, row in rows]
-        years = v.infer_years([p if isinstance(p, v.PartialDate | date) else None for p in partials], ctx.today)
+        ordered = [p if isinstance(p, v.PartialDate | date) else None for p in partials]
+        newest_first = _newest_first(ordered)
+        years = v.infer_years(ordered[::-1] if newest_first else ordered, ctx.today)
+        years = years[::-1] if newest_first else years
         for (_, row), resolved, original in zip(rows, years, partials, strict=True):
             if isinstance(original, v.PartialDate):
                 row[name] = _with_time(resolved, original, spec, ctx)
+
+
+def _newest_first(values: list[Any]) -> bool:
+    """Trend sheets list days newest first; infer_years walks oldest first."""
+    keys = [(x.month, x.day) for x in values if x is not None]
+    pairs = list(zip(keys, keys[1:], strict=False))
+    return sum(a > b for a, b in pairs) > len(pairs) / 2
 
 
 def _with_time(day: date | None, partial: v.PartialDate, spec: ExportSpec, ctx: ImportContext) -> Any:

@@ -364,14 +364,14 @@ def _is_blank(cells: list[str]) -> bool:
 # Preference order for legacy code pages, used to break ties: Chinese platform exports are the most
 # common non-UTF-8 files we get, then Western and Cyrillic Excel re-saves.
 _LEGACY_ENCODINGS = ("gb18030", "cp1252", "cp1251", "big5", "shift_jis", "euc_kr", "latin_1")
-_ALLOWED_CONTROLS = set("\t\n\r\x0b\x0c")
+_ALLOWED_CONTROLS = set("\t\n\r\x0b\x0c\x85")  # whitespace and line breaks
 
 
 def _decode(name: str, data: bytes) -> tuple[str, str]:
     text, encoding = _decode_bytes(name, data)
     if not text.strip().strip("\ufeff").strip():
         raise ReadError("empty_file", name=name)
-    if _control_ratio(text) > 0.01:
+    if _looks_binary(text):
         raise ReadError("binary_file", name=name)
     return text, encoding
 
@@ -388,8 +388,9 @@ def _decode_bytes(name: str, data: bytes) -> tuple[str, str]:
         raise ReadError("binary_file", name=name)  # text never contains NUL bytes outside UTF-16
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if error.end == len(data) and error.start >= len(data) - 3:  # cut inside the last character
+            return data.decode("utf-8", "replace"), "utf-8"
     guess = _guess_legacy_encoding(data)
     if guess is None:
         raise ReadError("binary_file", name=name)
@@ -436,8 +437,9 @@ def _guess_legacy_encoding(data: bytes) -> tuple[str, str] | None:
 
 
 def _script_fit(text: str, encoding: str) -> float:
-    """Share of the non-ASCII characters that belong to the script this code page exists for."""
-    positions = [i for i, ch in enumerate(text) if ord(ch) > 127]
+    """Share of the non-ASCII characters that belong to the script this code page exists for
+    (undecodable bytes, already limited by the caller, say nothing about the script)."""
+    positions = [i for i, ch in enumerate(text) if ord(ch) > 127 and ch != "\ufffd"]
     if not positions:
         return 0.0
     native = _NATIVE_CHECKS[encoding]
@@ -499,10 +501,11 @@ _NATIVE_CHECKS = {
 }
 
 
-def _control_ratio(text: str) -> float:
+def _looks_binary(text: str) -> bool:
+    """Control characters are junk decoded as text; a stray one in a pasted caption is tolerated."""
     sample = text[:65536]
     controls = sum(1 for ch in sample if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc")
-    return controls / max(len(sample), 1)
+    return controls >= 3 and controls > 0.01 * len(sample)
 
 
 # --------------------------------------------------------------------------------------------------

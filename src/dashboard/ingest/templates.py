@@ -33,8 +33,9 @@ def template_file_name(table: str, language: str) -> str:
     return f"template_{table}_{language}.csv"
 
 
-def missing_required(table: str, column_map: dict[str, str]) -> list[str]:
-    needed = [c for c in REQUIRED[table] if c not in column_map]
+def missing_required(table: str, column_map: dict[str, str], constants: dict[str, str] | None = None) -> list[str]:
+    given = {**column_map, **(constants or {})}
+    needed = [c for c in REQUIRED[table] if c not in given]
     if table == "posts" and "post_id" not in column_map and "title" not in column_map:
         needed.append("title")
     return [c for c in needed if c in mappable_columns(table)]

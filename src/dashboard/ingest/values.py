@@ -6,7 +6,7 @@ Layouts and quirks these functions exist for are listed in /work/shared/FORMATS.
 Conventions
 * A missing token ('', '-', ' --', 'undefined', 'NAN', ...) always gives None, never 0.
 * An unreadable cell raises CellError(code, **params); code is an i18n key suffix. Codes used:
-  not_a_number, percent_in_number, censored, not_an_integer, not_a_duration, not_a_boolean, not_a_date.
+  not_a_number, percent_in_number, censored, not_an_integer, not_a_duration, not_a_bool, not_a_date.
 * Censored (a CellError) marks values the platform hides on purpose ('< 10%', '<5'): store null and warn.
 * IDs are never parsed here: callers keep them as text (18-digit ids do not survive float).
 * Already-typed cells (numbers / dates from an xlsx reader) are accepted too.
@@ -56,7 +56,7 @@ _MESSAGES = {
     "censored": "The platform hides the exact value ({value!r}); it is stored as empty",
     "not_an_integer": "Expected a whole number: {value!r}",
     "not_a_duration": "Not a duration: {value!r}",
-    "not_a_boolean": "Not a yes/no value: {value!r}",
+    "not_a_bool": "Not a yes/no value: {value!r}",
     "not_a_date": "Not a date: {value!r}",
 }
 
@@ -213,6 +213,8 @@ def _match_to_decimal(m: re.Match, decimal: str) -> Decimal | None:
         if not re.fullmatch(r"\d*\.?\d*", m["core"].replace(decimal, ".")):
             return None  # '1,234e3' is nobody's notation
         value = value.scaleb(int(m["exp"][1:]))
+        if value and abs(value.adjusted()) > 300:
+            return None  # would overflow/underflow a float
     return value
 
 
@@ -364,7 +366,7 @@ def parse_bool(text: str | None) -> bool | None:
         return True
     if key in _FALSE:
         return False
-    raise _fail("not_a_boolean", text)
+    raise _fail("not_a_bool", text)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -504,7 +506,10 @@ def _parse_time(s: str, pos: int, text) -> tuple[tuple[int, int, int, int], time
             hour = hour % 12 + (12 if m["ap"] == "p" else 0)
     if hour > 23 or minute > 59 or second > 59:
         raise _fail("not_a_date", text)
-    return (hour, minute, second, micro), (_parse_offset(m["tz"]) if m["tz"] else None)
+    offset = _parse_offset(m["tz"]) if m["tz"] else None
+    if offset is not None and abs(offset) >= timedelta(hours=24):
+        raise _fail("not_a_date", text)
+    return (hour, minute, second, micro), offset
 
 
 def _parse_parts(text, day_first: bool | None) -> _Parts | None:

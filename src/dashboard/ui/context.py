@@ -37,6 +37,13 @@ def tr(key: str, **params: Any) -> str:
     return t(key, lang(), **params)
 
 
+def labeller(prefix: str) -> Callable[[Any], str]:
+    """A label function bound to the current language (safe to call outside the script thread,
+    as selectbox format_func and dataframe callbacks are)."""
+    code = lang()
+    return lambda value: t(f"{prefix}{value}", code)
+
+
 def guarded(render: Callable[[], None]) -> None:
     """Run a page; an unexpected error becomes a plain message (the traceback goes to the log)."""
     try:

@@ -18,7 +18,7 @@ from dashboard.ingest.spec import normalise_header
 from dashboard.settings import workspace_tz
 from dashboard.store.db import StoreError
 from dashboard.store.schema import CANONICAL
-from dashboard.ui.context import lang, store, tr
+from dashboard.ui.context import labeller, lang, store, tr
 
 _STATUS_ICON = {"imported": "✅", "duplicate": "♻️", "failed": "❌", "undone": "↩️"}
 _NONE = "—"
@@ -105,9 +105,9 @@ def _mapping_step(name: str, data: bytes, tables: list[Table]) -> None:
     left, middle, right = st.columns(3)
     platforms = sorted(KNOWN_PLATFORMS)
     platform = left.selectbox(tr("map.platform"), platforms, index=platforms.index("custom"),
-                              format_func=lambda p: tr("platform." + p), key=f"{key}_platform")
+                              format_func=labeller("platform."), key=f"{key}_platform")
     kind = middle.text_input(tr("map.kind"), value="custom", key=f"{key}_kind").strip() or "custom"
-    table_name = right.selectbox(tr("map.table"), list(CANONICAL), format_func=lambda n: tr("table." + n),
+    table_name = right.selectbox(tr("map.table"), list(CANONICAL), format_func=labeller("table."),
                                  key=f"{key}_table")
     options = [_NONE, *[h for h in header if h.strip()]]
     column_map: dict[str, str] = {}
@@ -119,8 +119,13 @@ def _mapping_step(name: str, data: bytes, tables: list[Table]) -> None:
                                            key=f"{key}_{table_name}_{canonical}")
         if choice != _NONE:
             column_map[canonical] = choice
-    missing = templates.missing_required(table_name, column_map)
-    spec = spec_from_mapping(header, platform, kind, table_name, column_map)
+    constants: dict[str, str] = {}
+    if table_name == "events" and "event_type" not in column_map:
+        fixed = st.text_input(tr("map.event_type_constant"), value="purchase", key=f"{key}_event_type").strip()
+        if fixed:
+            constants["event_type"] = fixed
+    missing = templates.missing_required(table_name, column_map, constants)
+    spec = spec_from_mapping(header, platform, kind, table_name, column_map, constants)
     preview_table = Table(table.source, table.sheet, table.rows[: header_row + 21],
                           table.line_numbers[: header_row + 21], table.encoding, table.delimiter)
     if column_map:
@@ -136,7 +141,7 @@ def _mapping_step(name: str, data: bytes, tables: list[Table]) -> None:
     if missing:
         st.info(tr("map.missing", fields=", ".join(tr("field." + m) for m in missing)))
     if st.button(tr("map.import"), type="primary", disabled=bool(missing) or not column_map, key=f"{key}_go"):
-        save_mapping(store(), header, platform, kind, table_name, column_map)
+        save_mapping(store(), header, platform, kind, table_name, column_map, constants)
         account = st.session_state.get("upload_account") or None
         results = import_bytes(store(), name, data, account=account)
         st.session_state["import_results"] = [
@@ -152,6 +157,8 @@ def _now() -> datetime:
 # -- history and undo ---------------------------------------------------------------------------
 
 def _history_section() -> None:
+    if "undo_message" in st.session_state:
+        st.success(st.session_state.pop("undo_message"))
     db = store()
     frame = db.frame(
         "SELECT import_id, imported_at, file_name, status, platform, export_kind, account, rows_read, "
@@ -162,9 +169,10 @@ def _history_section() -> None:
     tz = str(workspace_tz(db))
     shown = frame.with_columns(
         pl.col("imported_at").dt.convert_time_zone(tz).dt.strftime("%Y-%m-%d %H:%M"),
-        pl.col("status").map_elements(lambda s: f"{_STATUS_ICON.get(s, '')} {tr('status.' + s)}",
-                                      return_dtype=pl.String),
-        pl.col("platform").map_elements(lambda p: tr("platform." + p), return_dtype=pl.String),
+        pl.col("status").replace_strict(
+            {s: f"{_STATUS_ICON[s]} {tr('status.' + s)}" for s in _STATUS_ICON}, default=pl.col("status")),
+        pl.col("platform").replace_strict(
+            {p: tr("platform." + p) for p in frame["platform"].drop_nulls().unique()}, default=None),
     ).drop("import_id")
     shown = shown.rename({c: tr("history." + c) for c in shown.columns})
     st.dataframe(shown, hide_index=True, width="stretch")
@@ -182,8 +190,6 @@ def _history_section() -> None:
         except StoreError as exc:
             st.session_state["undo_message"] = tr(f"issue.store_{exc.code}", **exc.params)
         st.rerun()
-    if "undo_message" in st.session_state:
-        st.success(st.session_state.pop("undo_message"))
 
 
 # -- templates ----------------------------------------------------------------------------------
