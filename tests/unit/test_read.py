@@ -105,7 +105,9 @@ def test_meta_utf16_reach():
 
 @needs_samples
 def test_meta_business_suite_facebook_posts_ragged_and_multiline():
-    table = sample_table("meta_business_suite_facebook/oigetit_fb_Jan-14-2025_Apr-14-2025_1396269028466733.csv")
+    table = sample_table(
+        "meta_business_suite_facebook/oigetit_fb_Jan-14-2025_Apr-14-2025_1396269028466733.csv"
+    )
     assert (table.encoding, table.delimiter) == ("utf-8-sig", ",")
     assert len(table.rows) == 262
     assert table.rows[0][:3] == ["Post ID", "Page ID", "Page name"]  # BOM stripped
@@ -138,7 +140,10 @@ def test_legacy_facebook_post_level():
     assert (table.encoding, table.delimiter, len(table.rows)) == ("utf-8-sig", ",", 100)
     assert {len(row) for row in table.rows} == {95}
     assert table.rows[0][0] == "Post ID"
-    assert table.rows[1][8] == "Lifetime: The total number of people your Page post was served to. (Unique Users)"
+    assert (
+        table.rows[1][8]
+        == "Lifetime: The total number of people your Page post was served to. (Unique Users)"
+    )
     assert table.rows[2][0] == "518995791497187_922831414446954"
     assert table.rows[2][7] == " "  # 'Audience Targeting' is a single space: cells are not stripped
     assert table.line_numbers[-1] == 206
@@ -341,10 +346,16 @@ def test_gbk_chinese_csv_is_not_read_as_cp1252_or_korean():
 
 
 def test_gbk_daily_summary_with_explanation_line():
-    data = "按天汇总数据，说明：以下为近30日数据\r\n日期,播放量,点赞量\r\n2026-03-14,1656,20\r\n".encode("gbk")
+    data = "按天汇总数据，说明：以下为近30日数据\r\n日期,播放量,点赞量\r\n2026-03-14,1656,20\r\n".encode(
+        "gbk"
+    )
     table = read_one(data)
     assert table.encoding == "gb18030"
-    assert table.rows == [["按天汇总数据，说明：以下为近30日数据"], ["日期", "播放量", "点赞量"], ["2026-03-14", "1656", "20"]]
+    assert table.rows == [
+        ["按天汇总数据，说明：以下为近30日数据"],
+        ["日期", "播放量", "点赞量"],
+        ["2026-03-14", "1656", "20"],
+    ]
 
 
 def test_cp1252_legacy_page_export():
@@ -402,7 +413,9 @@ def test_semicolon_excel_resave_is_sniffed():
 
 
 def test_semicolon_with_decimal_commas():
-    table = read_one("Date;Montant dépensé (EUR);Reach\n2024-03-01;1 234,56;9,5\n2024-03-02;7,10;3\n".encode())
+    table = read_one(
+        "Date;Montant dépensé (EUR);Reach\n2024-03-01;1 234,56;9,5\n2024-03-02;7,10;3\n".encode()
+    )
     assert table.delimiter == ";"
     assert table.rows[1] == ["2024-03-01", "1 234,56", "9,5"]
 
@@ -467,6 +480,17 @@ def test_multiline_cells_blank_rows_and_line_numbers():
     table = read_one(data)
     assert table.rows == [["a", "b"], ["1", "x\ny"], ["2", "z"]]
     assert table.line_numbers == [1, 3, 7]
+
+
+def test_unbalanced_quote_past_field_limit_falls_back_to_literal_quotes():
+    data = b'a,b\n"x,1\n' + b"1,2\n" * 40_000
+    table = read_one(data)
+    assert table.rows[:3] == [["a", "b"], ['"x', "1"], ["1", "2"]]
+    assert len(table.rows) == 40_002
+
+
+def test_one_giant_field_is_not_a_table():
+    assert read_error(b"x" * 200_000).code == "binary_file"
 
 
 def test_ragged_rows_are_not_padded():
@@ -547,8 +571,27 @@ def test_html_in_gbk_with_two_tables():
     assert tables[0].encoding == "gb18030"
 
 
+def test_html_rowspan_in_last_column_and_cells_without_tr():
+    page = (
+        b"<table><tr><td>a</td><td rowspan=2>b</td></tr><tr><td>c</td></tr>"
+        b"<tr><td colspan=2 rowspan=2>d</td><td>e</td></tr><tr><td>f</td></tr></table>"
+        b"<table><td>loose</td><td>cells</td></table>"
+    )
+    first, second = read_tables("page.html", page)
+    assert first.rows == [["a", "b"], ["c", ""], ["d", "", "e"], ["", "", "f"]]
+    assert second.rows == [["loose", "cells"]]
+
+
+def test_xhtml_with_xml_prolog_is_html():
+    page = b'<?xml version="1.0"?>\n<html><body><table><tr><td>a</td><td>b</td></tr></table></body></html>'
+    assert read_one(page, "user_analysis.xls").rows == [["a", "b"]]
+
+
 def test_html_without_table():
-    assert read_error(b"<html><body><p>Session expired</p></body></html>", "user_analysis.xls").code == "no_table"
+    assert (
+        read_error(b"<html><body><p>Session expired</p></body></html>", "user_analysis.xls").code
+        == "no_table"
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -563,7 +606,11 @@ def test_xlsx_cell_types_positions_merges_and_empty_sheets():
         sheet.merge_cells("C3:E3")
         sheet.append([])
         sheet["C5"], sheet["D5"], sheet["E5"] = "text 0012", 1938.0, 0.246
-        sheet["C6"], sheet["D6"], sheet["E6"] = dt.datetime(2026, 3, 14, 19, 31, 43), dt.date(2026, 3, 14), True
+        sheet["C6"], sheet["D6"], sheet["E6"] = (
+            dt.datetime(2026, 3, 14, 19, 31, 43),
+            dt.date(2026, 3, 14),
+            True,
+        )
         sheet["C8"], sheet["D8"], sheet["E8"] = dt.time(19, 31, 43), -2, False
         workbook.create_sheet("Empty")
         workbook.create_sheet("Second")["A1"] = "only"
@@ -647,13 +694,19 @@ def test_youtube_style_zip_with_folder_and_unreadable_member():
 
 def test_zip_whose_members_all_fail_reports_the_member_error():
     error = read_error(make_zip({"scan.png": b"\x89PNG\r\n\x1a\n" + bytes(20)}), "x.zip")
-    assert (error.code, error.params["kind"], error.params["name"]) == ("unsupported_format", "image", "x.zip/scan.png")
+    assert (error.code, error.params["kind"], error.params["name"]) == (
+        "unsupported_format",
+        "image",
+        "x.zip/scan.png",
+    )
 
 
 def test_nested_zip_is_expanded_one_level():
     inner = make_zip({"a.csv": b"a,b\n1,2\n"})
     deepest = make_zip({"deep.csv": b"x\n1\n"})
-    outer = make_zip({"inner.zip": inner, "c.csv": b"c,d\n3,4\n", "two/levels.zip": make_zip({"d.zip": deepest})})
+    outer = make_zip(
+        {"inner.zip": inner, "c.csv": b"c,d\n3,4\n", "two/levels.zip": make_zip({"d.zip": deepest})}
+    )
     members = expand_archive("outer.zip", outer)
     assert [name for name, _ in members] == [
         "outer.zip/inner.zip/a.csv",
@@ -672,7 +725,11 @@ def test_xlsx_inside_zip_stays_a_workbook():
     members = expand_archive("export.zip", make_zip({"Overview.xlsx": book}))
     assert members == [("export.zip/Overview.xlsx", book)]
     (table,) = read_tables("export.zip", make_zip({"Overview.xlsx": book}))
-    assert (table.source, table.sheet, table.rows) == ("export.zip/Overview.xlsx", "Sheet", [["Date", "Views"]])
+    assert (table.source, table.sheet, table.rows) == (
+        "export.zip/Overview.xlsx",
+        "Sheet",
+        [["Date", "Views"]],
+    )
 
 
 def test_workbook_and_plain_files_are_not_expanded():
@@ -760,7 +817,14 @@ def test_empty_zip():
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"   \r\n\t\n", b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n", b"\xff\xfe", b"\xff\xfe" + " \n".encode("utf-16-le")],
+    [
+        b"",
+        b"   \r\n\t\n",
+        b"\xef\xbb\xbf",
+        b"\xef\xbb\xbf\r\n",
+        b"\xff\xfe",
+        b"\xff\xfe" + " \n".encode("utf-16-le"),
+    ],
     ids=["zero-bytes", "whitespace", "utf8-bom", "utf8-bom-newline", "utf16-bom", "utf16-whitespace"],
 )
 def test_empty_files(data):
@@ -792,6 +856,16 @@ def test_unsupported_formats(data, kind):
     assert error.params == {"name": "report.csv", "kind": kind}
 
 
+def test_xml_spreadsheet_is_unsupported():
+    data = (
+        b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">\n'
+        b'<Worksheet ss:Name="Sheet1"><Table><Row><Cell><Data ss:Type="String">Date</Data></Cell></Row>'
+        b"</Table></Worksheet></Workbook>\n"
+    )
+    error = read_error(data, "tendency.xls")
+    assert (error.code, error.params["kind"]) == ("unsupported_format", "xml")
+
+
 def test_docx_is_not_expanded_as_archive():
     docx = make_zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
     assert expand_archive("report.docx", docx) == [("report.docx", docx)]
@@ -818,7 +892,10 @@ def test_read_error_carries_code_params_and_english_message():
     error = ReadError("unsupported_format", name="deck.pdf", kind="pdf")
     assert (error.code, error.params) == ("unsupported_format", {"name": "deck.pdf", "kind": "pdf"})
     assert str(error) == "deck.pdf is a pdf file, not a table. Export the data as CSV or Excel instead."
-    assert str(ReadError("archive_too_large", name="x.zip", limit_mb=200)) == "x.zip unpacks to more than 200 MB."
+    assert (
+        str(ReadError("archive_too_large", name="x.zip", limit_mb=200))
+        == "x.zip unpacks to more than 200 MB."
+    )
     assert "{name}" in str(ReadError("no_table"))  # a missing param never breaks the message
 
 

@@ -67,7 +67,7 @@ def find_header(table: Table, specs: list[ExportSpec], file_name: str) -> tuple[
     best: tuple[int, ExportSpec, int] | None = None
     for index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
         for spec in specs:
-            score = spec_score(spec, row, file_name, table.sheet)
+            score = spec_score(spec, row, file_name, table.sheet, table.rows[:index])
             if score and (best is None or score > best[0]):
                 best = (score, spec, index)
     return (best[1], best[2]) if best else None
@@ -77,8 +77,14 @@ def find_header(table: Table, specs: list[ExportSpec], file_name: str) -> tuple[
 
 def _parse(spec_field: Field, raw: str, spec: ExportSpec, ctx: ImportContext) -> Any:
     kind = spec_field.parse
+    if spec_field.extract and not v.is_missing(raw):
+        match = re.search(spec_field.extract, str(raw))
+        raw = "" if match is None else match.group(1) if match.re.groups else match.group(0)
     if kind == "text":
         return v.clean_text(raw)
+    if kind == "first_line":  # a title from a caption that holds title and body (Douyin 作品名称)
+        text = v.clean_text(raw)
+        return text.split("\n", 1)[0].strip() if text else None
     if kind == "id":
         return None if v.is_missing(raw) else raw.strip().lstrip("'")
     if kind == "int":
@@ -130,9 +136,15 @@ def normalise(table: Table, spec: ExportSpec, header_index: int, ctx: ImportCont
     if data and _is_description_row(data[0][1]):
         data = data[1:]
 
-    totals = censored = 0
+    totals = censored = filtered = 0
+    keep = [(positions[normalise_header(h)], {normalise_header(x) for x in allowed})
+            for h, allowed in spec.keep_rows.items() if normalise_header(h) in positions]
+    blank_total = [f for f in spec.blank_means_total if f in fields]  # only names the header carries
     parsed_rows: list[tuple[int, dict[str, Any]]] = []
     for line, cells in data:
+        if keep and not all(normalise_header(cells[i] if i < len(cells) else "") in ok for i, ok in keep):
+            filtered += 1
+            continue
         if _is_total_row(cells):
             totals += 1
             continue
@@ -141,7 +153,7 @@ def normalise(table: Table, spec: ExportSpec, header_index: int, ctx: ImportCont
             out.skipped.append(issue)
             continue
         censored += row.pop("__censored", 0)
-        if spec.blank_means_total and all(row.get(f) in (None, "") for f in spec.blank_means_total):
+        if blank_total and all(row.get(f) in (None, "") for f in blank_total):
             totals += 1
             continue
         parsed_rows.append((line, row))
@@ -149,6 +161,8 @@ def normalise(table: Table, spec: ExportSpec, header_index: int, ctx: ImportCont
 
     _resolve_yearless(parsed_rows, spec, ctx)
     date_range = _preamble_range(preamble, ctx) if spec.range_from_preamble else None
+    if date_range is None and spec.range_from_file_name:
+        date_range = _file_name_range(ctx.file_name)
     as_of = _file_as_of(ctx)
     empty = 0
     for line, row in parsed_rows:
@@ -167,6 +181,14 @@ def normalise(table: Table, spec: ExportSpec, header_index: int, ctx: ImportCont
         if row.get("account"):
             out.accounts.add(row["account"])
 
+    if spec.sum_duplicates and spec.table:
+        before = len(out.rows)
+        out.rows = _sum_duplicates(out.rows, CANONICAL[spec.table].key)
+        if len(out.rows) < before:
+            out.warnings.append(Issue("duplicates_summed", source, params={"count": before - len(out.rows)}))
+    if filtered:
+        out.warnings.append(Issue("rows_filtered", source, params={
+            "count": filtered, "columns": ", ".join(spec.keep_rows)}))
     if totals:
         out.warnings.append(Issue("totals_dropped", source, params={"count": totals}))
     if empty:
@@ -178,6 +200,28 @@ def normalise(table: Table, spec: ExportSpec, header_index: int, ctx: ImportCont
         out.warnings.append(Issue("columns_ignored", source, params={"count": len(unmapped),
                                                                     "columns": ", ".join(unmapped[:8])}))
     return out
+
+
+def _sum_duplicates(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows with one key (a report segmented by device) become one: numbers add up, text keeps the first."""
+    merged: dict[tuple, dict[str, Any]] = {}
+    for row in rows:
+        into = merged.setdefault(tuple(row.get(k) for k in key), row)
+        if into is row:
+            continue
+        for name, value in row.items():
+            old = into.get(name)
+            if name.startswith("__") or value is None:
+                continue
+            if old is None:
+                into[name] = value
+            elif _is_number(old) and _is_number(value):
+                into[name] = old + value
+    return list(merged.values())
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _is_placeholder(row: dict[str, Any], spec: ExportSpec) -> bool:
@@ -224,9 +268,15 @@ def _parse_row(spec: ExportSpec, fields: dict[str, list[tuple[int, str]]], cells
             row[name] = amount
             row.setdefault("__currency", currency or v.currency_from_header(header[found[0][0]]))
         else:
-            row[name] = _combine(parsed) if spec_field.combine == "sum" else parsed[0]
+            row[name] = _combine(parsed) if spec_field.combine == "sum" else _longest(parsed) \
+                if spec_field.combine == "longest" else parsed[0]
     row["__censored"] = censored
     return row, None
+
+
+def _longest(parsed: list[Any]) -> Any:
+    present = [p for p in parsed if p not in (None, "")]
+    return max(present, key=lambda p: len(str(p))) if present else None
 
 
 def _resolve_yearless(rows: list[tuple[int, dict[str, Any]]], spec: ExportSpec, ctx: ImportContext) -> None:
@@ -285,12 +335,38 @@ def _preamble_range(preamble: list[list[str]], ctx: ImportContext) -> tuple[date
 
 
 _NAME_DATES = re.compile(r"(\d{4})[-._](\d{2})[-._](\d{2})|([A-Z][a-z]{2})-(\d{1,2})-(\d{4})")
+_COMPACT_NAME_DATE = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
+
+
+def _file_name_range(file_name: str) -> tuple[date, date] | None:
+    """'素材报表_2026-03-01_2026-03-07.xlsx', 'Report(20260301-20260307).csv': the period a report covers."""
+    found = _name_dates(file_name)
+    if not found:
+        found = []
+        for match in _COMPACT_NAME_DATE.finditer(file_name):
+            try:
+                found.append(date(int(match.group(1)), int(match.group(2)), int(match.group(3))))
+            except ValueError:
+                continue
+    if not found:
+        return None
+    start, end = found[0], found[1] if len(found) > 1 else found[0]
+    return (start, end) if start <= end else None
 
 
 def _file_as_of(ctx: ImportContext) -> datetime:
     """Exports often carry their period in the file name; its end is when the metrics were read."""
+    found = _name_dates(ctx.file_name)
+    plausible = [d for d in found if d <= ctx.today]
+    if plausible:
+        end = max(plausible)
+        return datetime(end.year, end.month, end.day, 23, 59, 59, tzinfo=ctx.tz).astimezone(UTC)
+    return ctx.now
+
+
+def _name_dates(file_name: str) -> list[date]:
     found: list[date] = []
-    for match in _NAME_DATES.finditer(ctx.file_name):
+    for match in _NAME_DATES.finditer(file_name):
         try:
             if match.group(1):
                 found.append(date(int(match.group(1)), int(match.group(2)), int(match.group(3))))
@@ -300,11 +376,7 @@ def _file_as_of(ctx: ImportContext) -> datetime:
                     found.append(parsed)
         except (ValueError, v.CellError):
             continue
-    plausible = [d for d in found if d <= ctx.today]
-    if plausible:
-        end = max(plausible)
-        return datetime(end.year, end.month, end.day, 23, 59, 59, tzinfo=ctx.tz).astimezone(UTC)
-    return ctx.now
+    return found
 
 
 def _finish_row(row: dict[str, Any], spec: ExportSpec, ctx: ImportContext, source: str, line: int,
@@ -338,7 +410,7 @@ def _finish_row(row: dict[str, Any], spec: ExportSpec, ctx: ImportContext, sourc
             except (KeyError, IndexError):
                 pass
     if not row.get("account"):
-        row["account"] = _account_from_url(spec, row) or ctx.account or "main"
+        row["account"] = _account_from_url(spec, row) or _account_from_file(spec, ctx) or ctx.account or "main"
     if spec.table == "posts":
         if spec.key_from and not row.get("post_id"):
             basis = "|".join(str(row.get(k) or "") for k in (spec.platform, *spec.key_from))
@@ -361,6 +433,15 @@ def _account_from_url(spec: ExportSpec, row: dict[str, Any]) -> str | None:
         match = re.search(spec.account_pattern, row["url"])
         if match:
             return match.group(1)
+    return None
+
+
+def _account_from_file(spec: ExportSpec, ctx: ImportContext) -> str | None:
+    """'<page>_content_<ms>.xls', 'Facebook Insights Data Export - <Page> - <from> - <to>.csv'."""
+    if spec.account_from_file:
+        match = re.search(spec.account_from_file, ctx.file_name.rsplit("/", 1)[-1], re.IGNORECASE)
+        if match and match.group(1).strip():
+            return match.group(1).strip()
     return None
 
 

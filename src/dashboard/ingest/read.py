@@ -20,6 +20,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
@@ -100,7 +101,7 @@ def expand_archive(name: str, data: bytes) -> list[tuple[str, bytes]]:
         return [(name, data)]
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+    except _ZIP_OPEN_ERRORS as error:
         if _looks_like_workbook(name, data):
             return [(name, data)]  # let read_tables report it as a damaged workbook
         raise ReadError("corrupt_archive", name=name) from error
@@ -116,6 +117,9 @@ def expand_archive(name: str, data: bytes) -> list[tuple[str, bytes]]:
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 _WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
+_ZIP_OPEN_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError)
+# CRC mismatch, bad deflate stream, truncated data, encrypted member, unknown compression method
+_ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError)
 
 
 def _is_zip(data: bytes) -> bool:
@@ -156,7 +160,7 @@ def _small_member(archive: zipfile.ZipFile, member: str) -> bytes:
     try:
         info = archive.getinfo(member)
         return archive.read(info) if info.file_size < 1024 else b""
-    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+    except (KeyError, *_ZIP_READ_ERRORS):
         return b""
 
 
@@ -195,15 +199,8 @@ def _expand(
         path = f"{prefix}/{member}"
         try:
             content = archive.read(info)
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            EOFError,
-            OSError,
-            RuntimeError,
-            NotImplementedError,
-        ) as error:
-            raise ReadError("corrupt_archive", name=prefix) from error  # CRC error, encrypted, ...
+        except _ZIP_READ_ERRORS as error:
+            raise ReadError("corrupt_archive", name=prefix) from error
         if nested_ok and _is_zip(content):
             out.extend(_expand_nested(path, content, budget))
         else:
@@ -214,7 +211,7 @@ def _expand(
 def _expand_nested(path: str, content: bytes, budget: _Budget) -> list[tuple[str, bytes]]:
     try:
         nested = zipfile.ZipFile(io.BytesIO(content))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except _ZIP_OPEN_ERRORS:
         return [(path, content)]  # reported when read (damaged workbook or archive)
     with nested:
         if _zip_kind(nested) != "archive":
@@ -258,8 +255,11 @@ def _read_file(name: str, data: bytes) -> list[Table]:
     if data.startswith(_OLE_MAGIC):
         return _read_workbook(name, data)
     text, encoding = _decode(name, data)
-    if _looks_like_html(text):
+    markup = _markup_kind(text)
+    if markup == "html":
         return _read_html(name, text, encoding)
+    if markup == "xml":  # e.g. an Excel 2003 XML spreadsheet: read as lines it gives rows of markup
+        raise ReadError("unsupported_format", name=name, kind="xml")
     return [_read_text(name, text, encoding)]
 
 
@@ -267,7 +267,7 @@ def _read_zipped_file(name: str, data: bytes) -> list[Table]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             kind = _zip_kind(archive)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+    except _ZIP_OPEN_ERRORS as error:
         code = "corrupt_workbook" if _looks_like_workbook(name, data) else "corrupt_archive"
         raise ReadError(code, name=name) from error
     if kind == "workbook":
@@ -512,9 +512,18 @@ def _looks_binary(text: str) -> bool:
 # HTML tables (WeChat user_analysis.xls is an HTML page with a .xls name)
 
 
-def _looks_like_html(text: str) -> bool:
+def _markup_kind(text: str) -> str | None:
+    """'html' for a page or bare <table>, 'xml' for other XML documents, None for plain text."""
     head = text[:4096].lstrip("\ufeff \t\r\n").lower()
-    return head.startswith("<") and re.search(r"<(html|table|!doctype html)\b", head) is not None
+    if not head.startswith("<"):
+        return None
+    if re.search(r"<(html|!doctype html)\b", head):
+        return "html"
+    if head.startswith("<?xml"):  # checked before <table: Excel 2003 XML has a <Table> element
+        return "xml"
+    if re.search(r"<table\b", head):
+        return "html"
+    return None
 
 
 def _read_html(name: str, text: str, encoding: str) -> list[Table]:
@@ -620,7 +629,7 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _lay_out(raw_rows) -> list[list[str]]:
+def _lay_out(raw_rows: Iterable[list[_RawCell]]) -> list[list[str]]:
     """Place cells on a grid: a spanning cell keeps its text in its first position and empty cells
     fill the rest of its span, so the columns of later cells stay aligned."""
     covered: dict[int, int] = {}  # column -> rows a rowspan from above still covers
@@ -655,6 +664,13 @@ _SNIFF_ROWS = 50
 
 
 def _read_text(name: str, text: str, encoding: str) -> Table:
+    try:
+        return _read_delimited(name, text, encoding)
+    except csv.Error as error:  # e.g. a single "cell" past the csv field size limit: not a table
+        raise ReadError("binary_file", name=name) from error
+
+
+def _read_delimited(name: str, text: str, encoding: str) -> Table:
     lines = _LINE.findall(text.lstrip("\ufeff"))
     first_line = 1
     delimiter = _sep_hint(lines[0]) if lines else None
@@ -744,7 +760,7 @@ def _unwrap(rows: list[tuple[int, list[str]]]) -> tuple[list[tuple[int, list[str
     cells = [row[0] for _, row in rows if not _is_blank(row)]
     if not cells or any(len(row) > 1 for _, row in rows):
         return None
-    delimiter = _sniff([cell + "\n" for cell in cells])
+    delimiter = _sniff(_LINE.findall("\n".join(cells)))
     if not delimiter:
         return None
     reparsed = []

@@ -14,7 +14,7 @@ from typing import Any
 # Parser names a Field may use; normalise.py maps each to a function in values.py.
 PARSERS = frozenset({
     "text", "id", "int", "number", "fraction", "percent", "rate", "money", "duration", "datetime",
-    "date", "bool", "map",
+    "date", "bool", "map", "first_line",
 })
 
 
@@ -25,7 +25,10 @@ class Field:
     headers: candidate header names, tried in order (compared after `normalise_header`); a name
     starting with 're:' is a regular expression over the normalised header.
     combine: 'first' takes the first present header; 'sum' adds every present one (X counts
-    reposts and shares separately, the catalogue counts both as shares).
+    reposts and shares separately, the catalogue counts both as shares); 'longest' keeps the
+    longest present text (Meta puts a caption in Title or in Description).
+    extract: a regular expression searched in the raw cell before parsing; its first group (or the
+    whole match) is what gets parsed, and no match means missing (a post id from a link).
     """
 
     headers: tuple[str, ...]
@@ -34,6 +37,7 @@ class Field:
     default: str | None = None  # for parse='map': value for an unknown raw value
     scale: float = 1.0  # multiply after parsing (hours -> seconds)
     combine: str = "first"
+    extract: str | None = None
 
     def __post_init__(self) -> None:
         if self.parse not in PARSERS:
@@ -57,8 +61,18 @@ class ExportSpec:
     sheet: str | None = None  # regex the worksheet name must match
     file_name: str | None = None  # regex the file name must match (for weak signatures)
     account_pattern: str | None = None  # regex with one group over the url: the account handle
+    account_from_file: str | None = None  # regex with one group over the file name: the account
+    # regex one of the rows above the header must match (its non-empty cells joined by a space,
+    # compared like headers): Meta daily files say which metric they hold only in a title line
+    preamble: str | None = None
     range_from_preamble: bool = False  # 'March 27, 2026 - April 23, 2026' above the header
     blank_means_total: tuple[str, ...] = ()  # a row with these canonical fields all blank is a total
+    # rows are kept only when the cell under a header is one of the values (checked when the header is
+    # present): WeChat OA tendency exports repeat each day per 渠道, '全部' is the day's total
+    keep_rows: dict[str, frozenset[str]] = field(default_factory=dict)
+    sum_duplicates: bool = False  # rows of one file with the same table key are added up (segments)
+    range_from_file_name: bool = False  # no date column: the first two dates in the file name
+    closed_header: bool = False  # weak signatures: every header cell must be in the signature or mapped
     anchors: dict[str, str] = field(default_factory=dict)  # yearless field -> field giving its year
     day_first: bool | None = None
     decimal: str = "."
@@ -73,12 +87,15 @@ class ExportSpec:
 
 
 _SPACES = re.compile(r"\s+")
+_CJK = "\u3000-\u303f\u3400-\u9fff"
+_CJK_SPACE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 
 
 def normalise_header(name: str) -> str:
     """Headers match after NFKC, case folding, one space, no BOM, no stray backslash or quotes."""
     text = unicodedata.normalize("NFKC", name or "").replace("\ufeff", "")
     text = text.replace("\\", "").strip().strip('"').strip()
+    text = _CJK_SPACE.sub("", text)  # '整体\t消耗' (stray tabs/newlines inside Chinese headers)
     return _SPACES.sub(" ", text).casefold()
 
 
@@ -106,14 +123,30 @@ def resolve_field(spec_field: Field, positions: dict[str, int]) -> list[tuple[in
     return found
 
 
-def spec_score(spec: ExportSpec, header: list[str], file_name: str, sheet: str | None) -> int:
-    """0 if the header is not this export; else how many of its fields the header carries."""
+def spec_score(spec: ExportSpec, header: list[str], file_name: str, sheet: str | None,
+               preamble: list[list[str]] | None = None) -> int:
+    """0 if the header is not this export; else how many of its fields the header carries.
+
+    preamble: the rows above the header; a spec with a `preamble` pattern needs one of them to match.
+    """
     positions = header_positions(header)
     if not spec.normalised_signature() <= positions.keys():
+        return 0
+    if spec.preamble and not any(preamble_matches(spec.preamble, row) for row in preamble or []):
         return 0
     if spec.sheet and not (sheet and re.search(spec.sheet, sheet)):
         return 0
     if spec.file_name and not re.search(spec.file_name, file_name, re.IGNORECASE):
         return 0
-    mapped = sum(1 for f in spec.columns.values() if resolve_field(f, positions))
-    return 1 + len(spec.signature) * 10 + mapped
+    resolved = [resolve_field(f, positions) for f in spec.columns.values()]
+    if spec.closed_header:
+        known = spec.normalised_signature() | {h for found in resolved for _, h in found}
+        if any(name and name not in known for name in positions):
+            return 0
+    mapped = sum(1 for found in resolved if found)
+    return 1 + len(spec.signature) * 10 + mapped + (5 if spec.preamble else 0)
+
+
+def preamble_matches(pattern: str, row: list[str]) -> bool:
+    text = normalise_header(" ".join(cell for cell in row if cell and cell.strip()))
+    return bool(text) and re.fullmatch(pattern, text, re.IGNORECASE) is not None

@@ -1,0 +1,112 @@
+"""The metric catalogue (DESIGN.md section 4): one definition per key.
+
+A metric is a Polars expression over the summed base measures of `base.py`, so the same
+definition gives a period total, a per-platform breakdown and a time series. Names and formula
+texts live in the i18n catalogue under `metric.<key>` and `formula.<key>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+from dashboard.metrics.base import DAILY_ONLY, SHARED
+
+# base columns that are summed when rows are combined (followers_* are states, handled apart)
+SUMMED = (*SHARED, *DAILY_ONLY, "followers_net", "posts", "interactions_followers_basis", "followers_at_posts",
+          "likes_followers_basis", "comments_followers_basis", "shares_followers_basis", "saves_followers_basis")
+STATES = ("followers_end", "followers_start")
+
+
+def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """numerator / denominator, null when either is unknown or the denominator is not positive
+    (a period without reach has no engagement rate: shown as 'no data', never 0 or inf)."""
+    return pl.when(denominator > 0).then(numerator / denominator).otherwise(None)
+
+
+def null_sum(*columns: str) -> pl.Expr:
+    """Sum of the parts that are known; null only when every part is unknown."""
+    parts = [pl.col(c) for c in columns]
+    return pl.when(pl.any_horizontal([p.is_not_null() for p in parts])).then(pl.sum_horizontal(parts))
+
+
+INTERACTIONS = null_sum("likes", "comments", "shares", "saves")
+
+
+def _denominator(kind: str) -> Callable[[str], pl.Expr]:
+    """part -> rate expression for one denominator (followers: at post time, over posts)."""
+    def rate(part: str) -> pl.Expr:
+        if kind == "followers":
+            numerator = INTERACTIONS_FOLLOWERS if part == "interactions" else pl.col(f"{part}_followers_basis")
+            return ratio(numerator, pl.col("followers_at_posts"))
+        numerator = INTERACTIONS if part == "interactions" else pl.col(part)
+        return ratio(numerator, pl.col(kind))
+    return rate
+
+
+INTERACTIONS_FOLLOWERS = null_sum(*(f"{p}_followers_basis" for p in ("likes", "comments", "shares", "saves")))
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    unit: str  # count | rate | seconds | money
+    better: str  # up | down
+    additive: bool  # sums over time (pacing scales the target by elapsed time) or a ratio/state
+    expression: Callable[[str], pl.Expr]  # denominator kind -> expression over summed base columns
+    group: str  # growth | reach | engagement | content
+
+
+def _fixed(expr: pl.Expr) -> Callable[[str], pl.Expr]:
+    return lambda _denominator_kind: expr
+
+
+def _count(key: str, group: str, column: str | None = None) -> Metric:
+    return Metric(key, "count", "up", True, _fixed(pl.col(column or key)), group)
+
+
+def _rate_of(part: str) -> Callable[[str], pl.Expr]:
+    return lambda kind: _denominator(kind)(part)
+
+
+METRICS: dict[str, Metric] = {m.key: m for m in [
+    Metric("followers_end", "count", "up", False, _fixed(pl.col("followers_end")), "growth"),
+    Metric("followers_start", "count", "up", False, _fixed(pl.col("followers_start")), "growth"),
+    Metric("followers_net", "count", "up", True,
+           _fixed(pl.coalesce(pl.col("followers_net"), pl.col("followers_end") - pl.col("followers_start"))),
+           "growth"),
+    _count("followers_gained", "growth"),
+    Metric("followers_lost", "count", "down", True, _fixed(pl.col("followers_lost")), "growth"),
+    Metric("follower_growth_rate", "rate", "up", False,
+           _fixed(ratio(pl.coalesce(pl.col("followers_net"), pl.col("followers_end") - pl.col("followers_start")),
+                        pl.col("followers_start"))), "growth"),
+    _count("impressions", "reach"),
+    _count("reach", "reach"),
+    _count("views", "reach"),
+    _count("profile_visits", "reach"),
+    _count("video_views", "reach"),
+    Metric("watch_time_s", "seconds", "up", True, _fixed(pl.col("watch_time_s")), "reach"),
+    _count("posts", "content"),
+    Metric("interactions", "count", "up", True, _fixed(INTERACTIONS), "engagement"),
+    _count("likes", "engagement"),
+    _count("comments", "engagement"),
+    _count("shares", "engagement"),
+    _count("saves", "engagement"),
+    _count("clicks", "engagement"),
+    Metric("engagement_rate", "rate", "up", False, _rate_of("interactions"), "engagement"),
+    Metric("engagement_rate_reach", "rate", "up", False, _fixed(_denominator("reach")("interactions")), "engagement"),
+    Metric("engagement_rate_impressions", "rate", "up", False,
+           _fixed(_denominator("impressions")("interactions")), "engagement"),
+    Metric("engagement_rate_followers", "rate", "up", False,
+           _fixed(_denominator("followers")("interactions")), "engagement"),
+    Metric("like_rate", "rate", "up", False, _rate_of("likes"), "engagement"),
+    Metric("comment_rate", "rate", "up", False, _rate_of("comments"), "engagement"),
+    Metric("share_rate", "rate", "up", False, _rate_of("shares"), "engagement"),
+    Metric("save_rate", "rate", "up", False, _rate_of("saves"), "engagement"),
+    Metric("ctr", "rate", "up", False, _fixed(ratio(pl.col("clicks"), pl.col("impressions"))), "engagement"),
+]}
+
+# metrics whose value depends on the chosen engagement denominator (shown beside the rate)
+DENOMINATOR_DEPENDENT = frozenset({"engagement_rate", "like_rate", "comment_rate", "share_rate", "save_rate"})
