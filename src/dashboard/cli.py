@@ -39,6 +39,34 @@ def _demo(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _kpis(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from dashboard.metrics.filters import Filters
+    from dashboard.metrics.kpis import kpi_comparison
+    from dashboard.settings import get_setting
+
+    store = open_store(args.db)
+    try:
+        start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+        filters = Filters(start, end, tuple(args.platform or ()), (), "day", get_setting(store, "timezone"),
+                          get_setting(store, "engagement_denominator"))
+    except ValueError:
+        print(t("cli.bad_period", args.lang, start=args.start, end=args.end), file=sys.stderr)
+        return 2
+    both = kpi_comparison(store, filters)
+    previous = filters.previous()
+    payload = {"start": start.isoformat(), "end": end.isoformat(), "platforms": args.platform or [],
+               "previous_start": previous.start.isoformat(), "previous_end": previous.end.isoformat(),
+               "denominator": filters.denominator, "kpis": both["current"], "previous": both["previous"]}
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        for key, value in both["current"].items():
+            print(f"{key:32} {value!s:>16} {both['previous'][key]!s:>16}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Social Ops Dashboard")
     common = argparse.ArgumentParser(add_help=False)
@@ -51,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_import.add_argument("files", nargs="+")
     p_import.add_argument("--account", help="account name for files that do not say")
     p_import.set_defaults(run=_import)
+
+    p_kpis = sub.add_parser("kpis", parents=[common], help="KPIs for a period and the previous one")
+    p_kpis.add_argument("--start", required=True, help="YYYY-MM-DD")
+    p_kpis.add_argument("--end", required=True, help="YYYY-MM-DD")
+    p_kpis.add_argument("--platform", action="append", help="limit to a platform (repeatable)")
+    p_kpis.set_defaults(run=_kpis)
 
     p_demo = sub.add_parser("demo", parents=[common], help="load the demo workspace")
     p_demo.set_defaults(run=_demo)

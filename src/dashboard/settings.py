@@ -37,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
     "negative_keywords": ["差评", "垃圾", "骗子", "退款", "失望", "scam", "refund", "worst", "terrible", "broken"],
     "demo": False,  # the store holds the demo workspace
     "default_account": "",
+    "posting_plan": {},  # platform -> posts planned per week; {} = no plan
 }
 
 

@@ -45,9 +45,20 @@ def test_period_totals_are_ratios_of_sums(two_platforms):
     assert k["engagement_rate"] == pytest.approx(190 / 2000)  # reach is the default denominator
     assert k["engagement_rate_impressions"] == pytest.approx(190 / 3200)
     assert k["like_rate"] == pytest.approx(130 / 2000)
-    assert k["ctr"] == pytest.approx(24 / 3200)  # clicks unknown for douyin count as nothing, not 0-filled rows
+    # douyin reports no clicks: its impressions are left out of the CTR's denominator too
+    assert k["ctr"] == pytest.approx(24 / 1200)
     # mean of per-day rates would be different: (30/400 + 40/600 + 120/1000) / 3 = 0.0875
     assert k["engagement_rate"] != pytest.approx(0.0875)
+
+
+def test_rates_pair_numerator_and_denominator_day_by_day(store):
+    # day 1 reports reach and likes; day 2 likes only (reach unknown): day 2's likes must not count
+    put(store, "account_daily", ("platform", "account", "date", "reach", "likes"),
+        [("x", "a", d(1), 100, 10), ("x", "a", d(2), None, 90)])
+    k = kpis(store, Filters(d(1), d(2)))
+    assert k["interactions"] == 100
+    assert k["engagement_rate"] == pytest.approx(10 / 100)
+    assert k["engagement_rate_impressions"] is None
 
 
 def test_followers_net_from_deltas_and_growth_rate_from_known_totals(two_platforms):
@@ -143,9 +154,14 @@ def test_series_by_week_and_platform(two_platforms):
 
 
 def test_comparison_uses_the_previous_equal_period(two_platforms):
+    put(two_platforms, "account_daily", ("platform", "account", "date", "impressions"), [("x", "a", date(2026, 2, 23), 900)])
+    # Monday 2026-03-02 alone is a week to date: compared with Monday 2026-02-23
     both = kpi_comparison(two_platforms, Filters(d(2), d(2)), ["impressions"])
-    assert both == {"current": {"impressions": 700.0}, "previous": {"impressions": 2500.0}}
-    assert change(700, 2500) == pytest.approx(-0.72)
+    assert both == {"current": {"impressions": 700.0}, "previous": {"impressions": 900.0}}
+    # Sunday 2026-03-01 - Monday 03-02 compared with the two days before (Feb 27-28: no impressions)
+    both = kpi_comparison(two_platforms, Filters(d(1), d(2)), ["impressions"])
+    assert both == {"current": {"impressions": 3200.0}, "previous": {"impressions": None}}
+    assert change(700, 900) == pytest.approx(-200 / 900)
     assert change(5, 0) is None and change(None, 3) is None
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import Field as Bounds
 
 from dashboard.store.db import Cursor, quote_ident
 from dashboard.store.schema import CANONICAL, TableDef
@@ -20,9 +21,9 @@ _PL_TYPES = {
     "VARCHAR": pl.String, "BIGINT": pl.Int64, "DOUBLE": pl.Float64, "DATE": pl.Date,
     "TIMESTAMPTZ": pl.Datetime("us", "UTC"), "BOOLEAN": pl.Boolean, "JSON": pl.String,
 }
-_PY_TYPES = {
-    "VARCHAR": str, "BIGINT": int, "DOUBLE": float, "DATE": date, "TIMESTAMPTZ": datetime,
-    "BOOLEAN": bool, "JSON": str,
+_PY_TYPES = {  # a count past int64 is a bad row, not a crash when the frame is built
+    "VARCHAR": str, "BIGINT": Annotated[int, Bounds(ge=-(2**63), le=2**63 - 1)], "DOUBLE": float,
+    "DATE": date, "TIMESTAMPTZ": datetime, "BOOLEAN": bool, "JSON": str,
 }
 
 

@@ -66,8 +66,9 @@ def find_header(table: Table, specs: list[ExportSpec], file_name: str) -> tuple[
     """The best (spec, header row index) among the first rows of a table, or None."""
     best: tuple[int, ExportSpec, int] | None = None
     for index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
+        above = table.rows[:index]  # a spec may require a title line above its header
         for spec in specs:
-            score = spec_score(spec, row, file_name, table.sheet, table.rows[:index])
+            score = spec_score(spec, row, file_name, table.sheet, above)
             if score and (best is None or score > best[0]):
                 best = (score, spec, index)
     return (best[1], best[2]) if best else None
@@ -267,9 +268,12 @@ def _parse_row(spec: ExportSpec, fields: dict[str, list[tuple[int, str]]], cells
             amount, currency = parsed[0]
             row[name] = amount
             row.setdefault("__currency", currency or v.currency_from_header(header[found[0][0]]))
+        elif spec_field.combine == "sum":
+            row[name] = _combine(parsed)
+        elif spec_field.combine == "longest":
+            row[name] = _longest(parsed)
         else:
-            row[name] = _combine(parsed) if spec_field.combine == "sum" else _longest(parsed) \
-                if spec_field.combine == "longest" else parsed[0]
+            row[name] = parsed[0]
     row["__censored"] = censored
     return row, None
 
@@ -412,11 +416,13 @@ def _finish_row(row: dict[str, Any], spec: ExportSpec, ctx: ImportContext, sourc
     if not row.get("account"):
         row["account"] = _account_from_url(spec, row) or _account_from_file(spec, ctx) or ctx.account or "main"
     if spec.table == "posts":
-        if spec.key_from and not row.get("post_id"):
+        # a stable id from the fields that name the post; a row with none of them names no post
+        if spec.key_from and not row.get("post_id") and any(row.get(k) for k in spec.key_from):
             basis = "|".join(str(row.get(k) or "") for k in (spec.platform, *spec.key_from))
             row["post_id"] = "k:" + hashlib.sha1(basis.encode()).hexdigest()[:16]
         row["metrics_as_of"] = row.get("metrics_as_of") or as_of
-    if spec.table == "events" and not row.get("event_key"):
+    if spec.table == "events" and not row.get("event_key") and any(
+            row.get(k) for k in ("user_id", "occurred_at", "event_type")):
         basis = "|".join(str(row.get(k) or "") for k in ("user_id", "occurred_at", "event_type", "channel", "revenue"))
         row["event_key"] = "h:" + hashlib.sha1(basis.encode()).hexdigest()[:20]
     for key in table.key:

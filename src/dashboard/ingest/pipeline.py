@@ -77,6 +77,8 @@ def import_bytes(store: Store, name: str, data: bytes, *, account: str | None = 
         members = expand_archive(name, data)
     except ReadError as exc:
         return [_fail(store, name, data, Issue(exc.code, name, params=exc.params))]
+    if not members:  # an empty zip, or one holding nothing but __MACOSX/ and .DS_Store
+        return [_fail(store, name, data, Issue("no_table", name))]
     now = datetime.now(UTC)
     ctx_base = dict(tz=workspace_tz(store), today=today or now.astimezone(workspace_tz(store)).date(), now=now,
                     account=account or get_setting(store, "default_account") or None)
@@ -98,7 +100,7 @@ def _import_one(store: Store, name: str, data: bytes, ctx: ImportContext, specs:
         _record(store, result, sha, len(data))
         return result
     try:
-        tables = read_tables(name, data)
+        tables = read_tables(name, data, expand=False)  # import_bytes expanded the upload already
     except ReadError as exc:
         return _fail(store, name, data, Issue(exc.code, name, params=exc.params))
 

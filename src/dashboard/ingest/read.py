@@ -70,13 +70,15 @@ class Table:
 # Entry points
 
 
-def read_tables(name: str, data: bytes) -> list[Table]:
+def read_tables(name: str, data: bytes, expand: bool = True) -> list[Table]:
     """One Table per non-empty worksheet, one per CSV/TXT file, one per HTML <table>.
 
     A plain zip archive is expanded first; members that cannot be read (a README.pdf next to the
     CSVs, an empty placeholder file) are skipped as long as some other member gives a table.
+    expand=False reads data as one file: for a member of an upload expanded already, so that a zip
+    nested deeper than expand_archive goes is refused instead of unpacked with a fresh size budget.
     """
-    members = expand_archive(name, data)
+    members = expand_archive(name, data) if expand else [(name, data)]
     if len(members) == 1 and members[0][1] is data:
         return _read_file(name, data)
     tables: list[Table] = []
@@ -711,7 +713,7 @@ def _sniff(lines: list[str]) -> str | None:
     sample = lines[:1000]
     best, best_key = None, (0, 0)
     for delimiter in _DELIMITERS:
-        counts = [len(row) for _, row in _parse_csv(sample, delimiter, 1) if not _is_blank(row)]
+        counts = [len(row) for _, row in _parse_csv(sample, delimiter, 1, whole=False) if not _is_blank(row)]
         counts = counts[:_SNIFF_ROWS]
         wide = [count for count in counts if count > 1]
         if not wide or 2 * len(wide) < len(counts):
@@ -722,21 +724,38 @@ def _sniff(lines: list[str]) -> str | None:
     return best
 
 
-def _parse_csv(lines: list[str], delimiter: str, first_line: int) -> list[tuple[int, list[str]]]:
-    """Rows with the physical line each starts on; quoted cells may span lines and keep their \\n."""
+_FIELD_LIMIT = 131_072  # csv's default limit: a longer cell is first taken for an unbalanced quote
+_GIANT_FIELD = 64 * 1024 * 1024  # ... unless it is a quoted cell that closes properly (a 1 MB caption)
+csv.field_size_limit(max(csv.field_size_limit(), _GIANT_FIELD))  # each reading below applies its own cap
+
+
+def _parse_csv(lines: list[str], delimiter: str, first_line: int, whole: bool = True) -> list[tuple[int, list[str]]]:
+    """Rows with the physical line each starts on; quoted cells may span lines and keep their \\n.
+
+    whole=False: lines are a sample cut anywhere, so a quote may legitimately still be open at its end.
+    """
     try:
         return _csv_rows(lines, delimiter, first_line, csv.QUOTE_MINIMAL)
     except csv.Error:
-        # An unbalanced quote swallowed the rest of the file past the csv field size limit:
-        # read the quotes as ordinary characters instead.
-        return _csv_rows(lines, delimiter, first_line, csv.QUOTE_NONE)
+        pass
+    if any('"' in line for line in lines):
+        try:  # one giant quoted cell: strict csv refuses a quote still open at the end of the file
+            return _csv_rows(lines, delimiter, first_line, csv.QUOTE_MINIMAL, strict=whole, max_field=_GIANT_FIELD)
+        except csv.Error:
+            pass
+    # An unbalanced quote swallowed the rest of the file past the csv field size limit:
+    # read the quotes as ordinary characters instead.
+    return _csv_rows(lines, delimiter, first_line, csv.QUOTE_NONE)
 
 
-def _csv_rows(lines: list[str], delimiter: str, first_line: int, quoting: int) -> list[tuple[int, list[str]]]:
-    reader = csv.reader(iter(lines), delimiter=delimiter, quoting=quoting)
+def _csv_rows(lines: list[str], delimiter: str, first_line: int, quoting: int, strict: bool = False,
+              max_field: int = _FIELD_LIMIT) -> list[tuple[int, list[str]]]:
+    reader = csv.reader(iter(lines), delimiter=delimiter, quoting=quoting, strict=strict)
     rows = []
     consumed = 0
     for record in reader:
+        if max(map(len, record), default=0) > max_field:
+            raise csv.Error(f"field larger than field limit ({max_field})")
         rows.append((first_line + consumed, [cell.rstrip("\r") for cell in record]))
         consumed = reader.line_num  # lines read so far, so the next record starts after them
     return rows

@@ -6,6 +6,7 @@ adding a spec (plus its tests) under `platforms/`.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,7 +34,8 @@ class Field:
 
     headers: tuple[str, ...]
     parse: str = "int"
-    mapping: dict[str, str] | None = None  # for parse='map': raw value (normalised) -> canonical
+    # for parse='map': raw value (normalised) -> canonical; a None value means 'not a value here'
+    mapping: dict[str, str | None] | None = None
     default: str | None = None  # for parse='map': value for an unknown raw value
     scale: float = 1.0  # multiply after parsing (hours -> seconds)
     combine: str = "first"
@@ -42,6 +44,8 @@ class Field:
     def __post_init__(self) -> None:
         if self.parse not in PARSERS:
             raise ValueError(f"unknown parser {self.parse!r}")
+        if self.combine not in ("first", "sum", "longest"):
+            raise ValueError(f"unknown combine {self.combine!r}")
 
 
 def col(*headers: str, parse: str = "int", **options: Any) -> Field:
@@ -91,6 +95,7 @@ _CJK = "\u3000-\u303f\u3400-\u9fff"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 
 
+@functools.lru_cache(maxsize=8192)  # every spec looks at the same header cells: a 10,000-column or 1 MB cell
 def normalise_header(name: str) -> str:
     """Headers match after NFKC, case folding, one space, no BOM, no stray backslash or quotes."""
     text = unicodedata.normalize("NFKC", name or "").replace("\ufeff", "")

@@ -1,4 +1,4 @@
-"""Base measures: sums per (bucket, platform, account) from daily account rows and posts.
+"""Base measures: sums per (day, platform, account) from daily account rows and posts.
 
 Account-level figures come from `account_daily`; where a platform/account has no daily value for
 a measure in a bucket, the sum over its posts published in that bucket fills in (an X content
@@ -49,8 +49,10 @@ def scope_sql(filters: Filters, alias: str = "") -> tuple[str, list[Any]]:
     return (" AND ".join(clauses) or "TRUE"), params
 
 
-def base_frame(store: Store, filters: Filters, granularity: str | None = None) -> pl.DataFrame:
-    """One row per (bucket, platform, account) with every base measure (nulls where unknown)."""
+def base_frame(store: Store, filters: Filters) -> pl.DataFrame:
+    """One row per (day, platform, account) with every base measure (nulls where unknown), the
+    followers total reported that day, and the last total known before the period."""
+    granularity = "day"
     scope, scope_params = scope_sql(filters)
     d_bucket = bucket_sql("date", granularity)
     p_bucket = bucket_sql("local_date", granularity)
@@ -97,7 +99,7 @@ def base_frame(store: Store, filters: Filters, granularity: str | None = None) -
            coalesce(d.account, p.account) AS account, {merged}, {daily_only},
            d.followers_net, coalesce(p.posts, d.posts_published) AS posts,
            p.interactions_followers_basis, {", ".join(f"p.{m}_followers_basis" for m in _PARTS)},
-           p.followers_at_posts, f.followers_end,
+           p.followers_at_posts, f.followers_end AS followers,
            d.daily_rows IS NOT NULL AS has_daily, p.posts IS NOT NULL AS has_posts
     FROM daily d
     FULL OUTER JOIN post_sums p ON d.platform = p.platform AND d.account = p.account AND d.bucket = p.bucket
@@ -107,27 +109,18 @@ def base_frame(store: Store, filters: Filters, granularity: str | None = None) -
     """
     params = [filters.start, filters.end, *scope_params, *scope_params, filters.tz, *scope_params,
               filters.start, filters.end, filters.start, filters.end]
-    frame = store.frame(sql, params)
-    return _with_followers_start(store, filters, frame, granularity)
+    frame = store.frame(sql, params).rename({"bucket": "day"})
+    return _with_followers_before(store, filters, frame)
 
 
-def _with_followers_start(store: Store, filters: Filters, frame: pl.DataFrame,
-                          granularity: str | None) -> pl.DataFrame:
-    """followers_start of a bucket = followers_end of the bucket before (first: the last value
-    known before the period starts)."""
-    if frame.is_empty():
-        return frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("followers_start"))
+def _with_followers_before(store: Store, filters: Filters, frame: pl.DataFrame) -> pl.DataFrame:
+    """Attach, per platform/account, the last follower total known before the period."""
     scope, scope_params = scope_sql(filters)
     before = store.frame(
         f"SELECT platform, account, CAST(arg_max(followers, date) AS DOUBLE) AS followers_before FROM account_daily "
         f"WHERE followers IS NOT NULL AND date < ? AND {scope} GROUP BY ALL",
         [filters.start, *scope_params],
     )
-    frame = frame.join(before, on=["platform", "account"], how="left") if not before.is_empty() else \
-        frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("followers_before"))
-    frame = frame.sort(["platform", "account", "bucket"]).with_columns(
-        pl.col("followers_end").forward_fill().shift(1).over(["platform", "account"]).alias("_prev_end")
-    )
-    return frame.with_columns(
-        pl.coalesce("_prev_end", "followers_before").alias("followers_start")
-    ).drop("_prev_end", "followers_before").sort(["bucket", "platform", "account"])
+    if before.is_empty():
+        return frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("followers_before"))
+    return frame.join(before, on=["platform", "account"], how="left")

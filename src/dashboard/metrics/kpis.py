@@ -3,31 +3,51 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 import polars as pl
 
 from dashboard.metrics.base import base_frame
 from dashboard.metrics.filters import Filters
-from dashboard.metrics.registry import METRICS, STATES, SUMMED
+from dashboard.metrics.registry import INTERACTIONS, METRICS, STATES, SUMMED, paired_columns
 from dashboard.store.db import Store
+
+_TRUNCATE = {"day": "1d", "week": "1w", "month": "1mo"}
+_EPOCH = date(1970, 1, 1)
 
 
 def _null_preserving_sum(column: str) -> pl.Expr:
     return pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum()).alias(column)
 
 
-def combine(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
-    """Add up base measures over accounts (and platforms) within each group of `by`."""
-    columns = [c for c in (*SUMMED, *STATES) if c in frame.columns]
-    aggregations = [_null_preserving_sum(c) for c in columns]
-    if not by:
-        return frame.select(aggregations) if not frame.is_empty() else _empty_row(columns)
-    return frame.group_by(by, maintain_order=True).agg(aggregations).sort(by)
-
-
-def _empty_row(columns: list[str]) -> pl.DataFrame:
-    return pl.DataFrame({c: [None] for c in columns}, schema={c: pl.Float64 for c in columns})
+def combine(frame: pl.DataFrame, granularity: str | None, by_platform: bool = False) -> pl.DataFrame:
+    """Day rows -> one row per bucket (and platform): pairs masked per day, sums per account,
+    follower states per account, then sums across accounts."""
+    by = ["bucket", "platform"] if by_platform else ["bucket"]
+    if frame.is_empty():
+        return pl.DataFrame(schema={"bucket": pl.Date, **({"platform": pl.String} if by_platform else {}),
+                                    **{c: pl.Float64 for c in (*SUMMED, *STATES)}})
+    bucket = pl.lit(_EPOCH) if granularity is None else pl.col("day").dt.truncate(_TRUNCATE[granularity])
+    rows = frame.with_columns(INTERACTIONS.alias("interactions")).with_columns(
+        *paired_columns(), bucket.alias("bucket"))
+    summed = [c for c in SUMMED if c in rows.columns]
+    accounts = rows.sort("day").group_by(["bucket", "platform", "account"], maintain_order=True).agg(
+        *[_null_preserving_sum(c) for c in summed],
+        pl.col("followers").drop_nulls().last().alias("followers_end"),
+        pl.col("followers_before").first(),
+    ).sort(["platform", "account", "bucket"])
+    accounts = accounts.with_columns(
+        pl.coalesce(pl.col("followers_end").forward_fill().shift(1).over(["platform", "account"]),
+                    pl.col("followers_before")).alias("followers_start"))
+    accounts = accounts.with_columns(
+        # a platform that gives only totals: net is the change of the total
+        pl.coalesce("followers_net", pl.col("followers_end") - pl.col("followers_start")).alias("followers_net"))
+    accounts = accounts.with_columns(
+        pl.when(pl.col("followers_start").is_not_null()).then(pl.col("followers_net"))
+        .alias("followers_net_known_start"))
+    return accounts.group_by(by, maintain_order=True).agg(
+        *[_null_preserving_sum(c) for c in (*summed, *STATES)]).sort(by)
 
 
 def evaluate(frame: pl.DataFrame, denominator: str, keys: Iterable[str] | None = None,
@@ -39,7 +59,9 @@ def evaluate(frame: pl.DataFrame, denominator: str, keys: Iterable[str] | None =
 
 def kpis(store: Store, filters: Filters, keys: Iterable[str] | None = None) -> dict[str, Any]:
     """Every KPI for the period, as plain Python values (None: no data)."""
-    total = combine(base_frame(store, filters), [])
+    total = combine(base_frame(store, filters), None)
+    if total.is_empty():
+        return dict.fromkeys(keys or METRICS)
     return evaluate(total, filters.denominator, keys).row(0, named=True)
 
 
@@ -50,20 +72,15 @@ def kpi_comparison(store: Store, filters: Filters, keys: Iterable[str] | None = 
 
 def breakdown(store: Store, filters: Filters, keys: Iterable[str] | None = None) -> pl.DataFrame:
     """One row per platform with its KPIs."""
-    frame = base_frame(store, filters)
-    if frame.is_empty():
-        return pl.DataFrame()
-    return evaluate(combine(frame, ["platform"]), filters.denominator, keys, keep=["platform"])
+    frame = combine(base_frame(store, filters), None, by_platform=True)
+    return evaluate(frame, filters.denominator, keys, keep=["platform"])
 
 
 def series(store: Store, filters: Filters, keys: Iterable[str], by_platform: bool = False) -> pl.DataFrame:
     """KPIs per time bucket (filters.granularity), optionally per platform."""
-    frame = base_frame(store, filters, filters.granularity)
+    frame = combine(base_frame(store, filters), filters.granularity, by_platform)
     by = ["bucket", "platform"] if by_platform else ["bucket"]
-    if frame.is_empty():
-        return pl.DataFrame(schema={**{c: pl.Date if c == "bucket" else pl.String for c in by},
-                                    **{k: pl.Float64 for k in keys}})
-    return evaluate(combine(frame, by), filters.denominator, keys, keep=by)
+    return evaluate(frame, filters.denominator, keys, keep=by)
 
 
 def change(current: float | None, previous: float | None) -> float | None:

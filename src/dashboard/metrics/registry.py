@@ -14,10 +14,15 @@ import polars as pl
 
 from dashboard.metrics.base import DAILY_ONLY, SHARED
 
-# base columns that are summed when rows are combined (followers_* are states, handled apart)
-SUMMED = (*SHARED, *DAILY_ONLY, "followers_net", "posts", "interactions_followers_basis", "followers_at_posts",
-          "likes_followers_basis", "comments_followers_basis", "shares_followers_basis", "saves_followers_basis")
-STATES = ("followers_end", "followers_start")
+# numerator/denominator pairs of the catalogue's rates; each pair is summed only over the rows
+# where both are known, so a platform that reports likes but no reach cannot inflate a rate
+PARTS = ("interactions", "likes", "comments", "shares", "saves")
+PAIRS = (*((part, den) for part in PARTS for den in ("reach", "impressions")), ("clicks", "impressions"))
+# base columns that are summed when rows are combined (followers are states, handled apart)
+SUMMED = (*SHARED, *DAILY_ONLY, "followers_net", "posts", "interactions", "interactions_followers_basis",
+          "followers_at_posts", *(f"{p}_followers_basis" for p in PARTS[1:]),
+          *(f"{n}__{d}_num" for n, d in PAIRS), *(f"{n}__{d}_den" for n, d in PAIRS))
+STATES = ("followers_end", "followers_start", "followers_net_known_start")
 
 
 def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
@@ -35,18 +40,27 @@ def null_sum(*columns: str) -> pl.Expr:
 INTERACTIONS = null_sum("likes", "comments", "shares", "saves")
 
 
+def paired_columns() -> list[pl.Expr]:
+    """Row-level masked numerators and denominators for every pair (added before summing)."""
+    exprs = []
+    for numerator, denominator in PAIRS:
+        both = pl.col(numerator).is_not_null() & pl.col(denominator).is_not_null()
+        exprs.append(pl.when(both).then(pl.col(numerator)).alias(f"{numerator}__{denominator}_num"))
+        exprs.append(pl.when(both).then(pl.col(denominator)).alias(f"{numerator}__{denominator}_den"))
+    return exprs
+
+
+def paired(numerator: str, denominator: str) -> pl.Expr:
+    return ratio(pl.col(f"{numerator}__{denominator}_num"), pl.col(f"{numerator}__{denominator}_den"))
+
+
 def _denominator(kind: str) -> Callable[[str], pl.Expr]:
     """part -> rate expression for one denominator (followers: at post time, over posts)."""
     def rate(part: str) -> pl.Expr:
         if kind == "followers":
-            numerator = INTERACTIONS_FOLLOWERS if part == "interactions" else pl.col(f"{part}_followers_basis")
-            return ratio(numerator, pl.col("followers_at_posts"))
-        numerator = INTERACTIONS if part == "interactions" else pl.col(part)
-        return ratio(numerator, pl.col(kind))
+            return ratio(pl.col(f"{part}_followers_basis"), pl.col("followers_at_posts"))
+        return paired(part, kind)
     return rate
-
-
-INTERACTIONS_FOLLOWERS = null_sum(*(f"{p}_followers_basis" for p in ("likes", "comments", "shares", "saves")))
 
 
 @dataclass(frozen=True)
@@ -74,14 +88,11 @@ def _rate_of(part: str) -> Callable[[str], pl.Expr]:
 METRICS: dict[str, Metric] = {m.key: m for m in [
     Metric("followers_end", "count", "up", False, _fixed(pl.col("followers_end")), "growth"),
     Metric("followers_start", "count", "up", False, _fixed(pl.col("followers_start")), "growth"),
-    Metric("followers_net", "count", "up", True,
-           _fixed(pl.coalesce(pl.col("followers_net"), pl.col("followers_end") - pl.col("followers_start"))),
-           "growth"),
+    Metric("followers_net", "count", "up", True, _fixed(pl.col("followers_net")), "growth"),
     _count("followers_gained", "growth"),
     Metric("followers_lost", "count", "down", True, _fixed(pl.col("followers_lost")), "growth"),
     Metric("follower_growth_rate", "rate", "up", False,
-           _fixed(ratio(pl.coalesce(pl.col("followers_net"), pl.col("followers_end") - pl.col("followers_start")),
-                        pl.col("followers_start"))), "growth"),
+           _fixed(ratio(pl.col("followers_net_known_start"), pl.col("followers_start"))), "growth"),
     _count("impressions", "reach"),
     _count("reach", "reach"),
     _count("views", "reach"),
@@ -89,7 +100,7 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
     _count("video_views", "reach"),
     Metric("watch_time_s", "seconds", "up", True, _fixed(pl.col("watch_time_s")), "reach"),
     _count("posts", "content"),
-    Metric("interactions", "count", "up", True, _fixed(INTERACTIONS), "engagement"),
+    Metric("interactions", "count", "up", True, _fixed(pl.col("interactions")), "engagement"),
     _count("likes", "engagement"),
     _count("comments", "engagement"),
     _count("shares", "engagement"),
@@ -105,7 +116,7 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
     Metric("comment_rate", "rate", "up", False, _rate_of("comments"), "engagement"),
     Metric("share_rate", "rate", "up", False, _rate_of("shares"), "engagement"),
     Metric("save_rate", "rate", "up", False, _rate_of("saves"), "engagement"),
-    Metric("ctr", "rate", "up", False, _fixed(ratio(pl.col("clicks"), pl.col("impressions"))), "engagement"),
+    Metric("ctr", "rate", "up", False, _fixed(paired("clicks", "impressions")), "engagement"),
 ]}
 
 # metrics whose value depends on the chosen engagement denominator (shown beside the rate)

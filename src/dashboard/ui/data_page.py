@@ -20,7 +20,9 @@ from dashboard.store.db import StoreError
 from dashboard.store.schema import CANONICAL
 from dashboard.ui.context import labeller, lang, store, tr
 
-_STATUS_ICON = {"imported": "✅", "duplicate": "♻️", "failed": "❌", "undone": "↩️"}
+# material icons render in every font, emoji do not (Chromium on a server has no emoji font)
+_STATUS_ICON = {"imported": ":material/check_circle:", "duplicate": ":material/content_copy:",
+                "failed": ":material/error:", "undone": ":material/undo:"}
 _NONE = "—"
 
 
@@ -169,8 +171,7 @@ def _history_section() -> None:
     tz = str(workspace_tz(db))
     shown = frame.with_columns(
         pl.col("imported_at").dt.convert_time_zone(tz).dt.strftime("%Y-%m-%d %H:%M"),
-        pl.col("status").replace_strict(
-            {s: f"{_STATUS_ICON[s]} {tr('status.' + s)}" for s in _STATUS_ICON}, default=pl.col("status")),
+        pl.col("status").replace_strict({s: tr("status." + s) for s in _STATUS_ICON}, default=pl.col("status")),
         pl.col("platform").replace_strict(
             {p: tr("platform." + p) for p in frame["platform"].drop_nulls().unique()}, default=None),
     ).drop("import_id")

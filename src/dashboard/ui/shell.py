@@ -14,7 +14,11 @@ ROOT = Path(__file__).resolve().parents[3]
 
 # (file under pages/, i18n title key, icon); the order is the sidebar's.
 PAGES = [
+    ("pages/overview.py", "page.overview", ":material/dashboard:"),
+    ("pages/growth.py", "page.growth", ":material/trending_up:"),
+    ("pages/content.py", "page.content", ":material/article:"),
     ("pages/data.py", "page.data", ":material/upload_file:"),
+    ("pages/definitions.py", "page.definitions", ":material/menu_book:"),
 ]
 
 
@@ -43,7 +47,7 @@ def _demo_banner() -> None:
     if not demo.is_demo(db):
         return
     with st.sidebar.container(border=True):
-        st.markdown(f"**{tr('demo.banner_title')}**")
+        st.markdown(f":material/science: **{tr('demo.banner_title')}**")
         st.caption(tr("demo.banner_body"))
         if st.button(tr("demo.remove"), key="remove_demo", type="secondary", width="stretch"):
             demo.remove_demo(db)
@@ -53,9 +57,10 @@ def _demo_banner() -> None:
 
 def run() -> None:
     st.set_page_config(page_title=tr("app.title"), page_icon=":bar_chart:", layout="wide")
-    guarded(_ensure_demo)
-    _language_picker()
-    guarded(_demo_banner)
+    # navigation first: until st.navigation is called Streamlit would list pages/ by file name
     pages = [st.Page(str(ROOT / path), title=tr(title), icon=icon) for path, title, icon in PAGES]
     navigation = st.navigation(pages)
+    _language_picker()
+    guarded(_ensure_demo)
+    guarded(_demo_banner)
     navigation.run()

@@ -1,8 +1,9 @@
 """WeChat exports (FORMATS.md sections 8c and 8d): Channels 视频号 and the Official Account 公众号.
 
 Channels: 推荐 is the thumbs-up (赞 before 2022, it also recommends the video to friends) and 喜欢
-the heart; both are like reactions, so likes = 推荐 + 喜欢. 分享量 and 转发聊天和朋友圈 are both
-counted as shares (the catalogue's shares include forwards, as X reposts are).
+the heart; both are like reactions, so likes = 推荐 + 喜欢. shares = 分享量 only: 转发聊天和朋友圈
+(forwards to chats and Moments; the Channels API calls it forwardAggregationCount) breaks down
+the same forwards, so adding it would count them twice. It is read only when 分享量 is absent.
 
 Official Account: the 用户分析 table (an HTML page saved as user_analysis.xls) and the 内容分析 /
 图文群发每日数据 trend exports of both backends (≤2022 图文页阅读…, 2023+ 阅读次数… by 渠道). Where a
@@ -24,7 +25,7 @@ CHANNELS_VIDEOS = ExportSpec(
         "views": col("播放量"),
         "likes": col("推荐", "喜欢", combine="sum"),
         "comments": col("评论量"),
-        "shares": col("分享量", "转发聊天和朋友圈", combine="sum"),
+        "shares": col("分享量", "转发聊天和朋友圈"),
         "follows": col("关注量"),
     },
     constants={"content_type": "short_video"},

@@ -1,0 +1,25 @@
+"""What the store holds, for filter choices and empty states."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dashboard.store.db import Store
+
+
+def platforms_and_accounts(store: Store) -> list[tuple[str, str]]:
+    return store.rows(
+        "SELECT DISTINCT platform, account FROM (SELECT platform, account FROM account_daily "
+        "UNION ALL SELECT platform, account FROM posts) ORDER BY 1, 2")
+
+
+def data_span(store: Store, tz: str) -> tuple[date | None, date | None]:
+    """First and last day with account or post data, in the workspace time zone."""
+    row = store.rows(
+        "SELECT min(d), max(d) FROM (SELECT date AS d FROM account_daily UNION ALL "
+        "SELECT CAST(timezone(?, published_at) AS DATE) FROM posts WHERE published_at IS NOT NULL)", [tz])[0]
+    return row[0], row[1]
+
+
+def has_social_data(store: Store) -> bool:
+    return bool(store.scalar("SELECT (SELECT count(*) FROM account_daily) + (SELECT count(*) FROM posts)"))
