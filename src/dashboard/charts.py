@@ -228,3 +228,116 @@ def growth_rate_by_platform(frame: pl.DataFrame, lang: str, title: str = "", tar
     """Growth rate (net ÷ followers at the start) per bucket, one line per platform
     (growth.growth_table); buckets without a known start are gaps."""
     return line_by_platform(frame, "bucket", "growth_rate", "rate", lang, title=title, target=target, key=key)
+
+
+# -- content & engagement -------------------------------------------------------------------------
+
+INTERACTION_PARTS = ("likes", "comments", "shares", "saves")
+_PART_COLOURS = ("#E5484D", "#0090FF", "#30A46C", "#F76B15")
+_PLAN_COLOUR = "#1C2024"
+
+
+def rate_label(denominator: str, lang: str) -> str:
+    """'Engagement rate (÷ reach)': the denominator is named beside every rate."""
+    return t("content.rate_label", lang, denominator=t(f"denominator.{denominator}", lang))
+
+
+def engagement_rate_lines(frame: pl.DataFrame, denominator: str, lang: str,
+                          key: str = "content_rate") -> go.Figure:
+    """Engagement rate per platform over time (frame: bucket, platform, engagement_rate)."""
+    if not frame.is_empty():
+        known = frame.group_by("platform").agg(pl.col("engagement_rate").is_not_null().any().alias("known"))
+        frame = frame.join(known, on="platform").filter(pl.col("known")).drop("known")
+    label = rate_label(denominator, lang)
+    fig = line_by_platform(frame, "bucket", "engagement_rate", "rate", lang, title=label, key=key)
+    fig.update_yaxes(title_text=label, rangemode="tozero")
+    return fig
+
+
+def interactions_stacked(frame: pl.DataFrame, lang: str, key: str = "content_parts") -> go.Figure:
+    """Likes, comments, shares and saves per time bucket, stacked (summed over platforms)."""
+    if "platform" in frame.columns and not frame.is_empty():
+        frame = frame.group_by("bucket", maintain_order=True).agg(
+            [pl.col(p).sum() for p in INTERACTION_PARTS if p in frame.columns]).sort("bucket")
+    fig = stacked_bars(frame, "bucket", [p for p in INTERACTION_PARTS if p in frame.columns], lang,
+                       title=t("content.chart_interactions", lang), colours=_PART_COLOURS, key=key)
+    fig.update_yaxes(**_axis_ticks([v for p in INTERACTION_PARTS if p in frame.columns
+                                    for v in frame[p].to_list()], "count", lang))
+    return fig
+
+
+def content_type_bars(frame: pl.DataFrame, denominator: str, lang: str, key: str = "content_types") -> go.Figure:
+    """Median and pooled engagement rate per content type (frame: content_mix rows); the number
+    of posts is written under each type."""
+    labels = [f"{t(f'content.type.{c}', lang)} ({fmt_number(n, lang)})"
+              for c, n in zip(frame["content_type"].to_list(), frame["posts"].to_list(), strict=True)] \
+        if not frame.is_empty() else []
+    fig = go.Figure()
+    for column, name, colour in (("engagement_rate_median", t("content.rate_median", lang), "#2F6FEB"),
+                                 ("engagement_rate_pooled", t("content.rate_pooled", lang), "#9EB9F3")):
+        values = frame[column].to_list() if not frame.is_empty() else []
+        fig.add_trace(go.Bar(x=labels, y=values, name=name, marker_color=colour,
+                             customdata=[fmt_percent(v, 2) for v in values],
+                             hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
+    label = t("content.types_title", lang, denominator=t(f"denominator.{denominator}", lang))
+    fig.update_layout(barmode="group", title=label)
+    fig.update_yaxes(tickformat=".1%", title_text=rate_label(denominator, lang), rangemode="tozero")
+    return base_layout(fig, lang, key=key)
+
+
+def engagement_heatmap_chart(frame: pl.DataFrame, denominator: str, tz: str, lang: str,
+                             key: str = "content_heatmap") -> go.Figure:
+    """Weekday (rows, Monday on top) x hour (columns) of the median per-post engagement rate;
+    cells without posts stay empty. Frame: weekday, hour, posts, engagement_rate_median."""
+    z: list[list[float | None]] = [[None] * 24 for _ in range(7)]
+    hover: list[list[str]] = [[""] * 24 for _ in range(7)]
+    weekdays = [t(f"weekday.{d}", lang) for d in range(7)]
+    for row in frame.iter_rows(named=True) if not frame.is_empty() else []:
+        day, hour = int(row["weekday"]), int(row["hour"])
+        z[day][hour] = row["engagement_rate_median"]
+        hover[day][hour] = t("content.heatmap_hover", lang, weekday=weekdays[day], hour=f"{hour:02d}",
+                             rate=fmt_percent(row["engagement_rate_median"], 2), posts=row["posts"])
+    fig = go.Figure(go.Heatmap(
+        z=z, x=list(range(24)), y=weekdays, customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+        colorscale=[[0, "#EAF1FF"], [0.5, "#6E9BF5"], [1, "#123EA8"]], hoverongaps=False, xgap=2, ygap=2,
+        colorbar=dict(tickformat=".1%", thickness=12, outlinewidth=0)))
+    fig.update_layout(title=t("content.heatmap_title", lang, denominator=t(f"denominator.{denominator}", lang)),
+                      hovermode="closest")
+    base_layout(fig, lang, height=320, key=key)
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(title_text=t("content.hour_axis", lang, tz=tz), tickmode="array", tickvals=list(range(0, 24, 2)),
+                     ticktext=[f"{h:02d}" for h in range(0, 24, 2)], range=[-0.5, 23.5])
+    fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)", type="category")
+    return fig
+
+
+def cadence_bars(frame: pl.DataFrame, lang: str, key: str = "content_cadence") -> go.Figure:
+    """Posts per ISO week per platform (grouped bars) with the plan as a dash over each bar.
+    Frame: iso_week, platform, posts, plan (null: no plan)."""
+    fig = go.Figure()
+    platforms = frame["platform"].unique(maintain_order=True).to_list() if not frame.is_empty() else []
+    plan_shown = False
+    for platform in platforms:
+        part = frame.filter(pl.col("platform") == platform)
+        name = t(f"platform.{platform}", lang)
+        posts = part["posts"].to_list()
+        fig.add_trace(go.Bar(
+            x=part["iso_week"].to_list(), y=posts, name=name, marker_color=platform_colour(platform),
+            offsetgroup=platform, legendgroup=platform,
+            customdata=[format_value(v, "count", lang) for v in posts],
+            hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
+        plans = part["plan"].to_list()
+        if any(p is not None for p in plans):
+            fig.add_trace(go.Scatter(
+                x=part["iso_week"].to_list(), y=plans, mode="markers", offsetgroup=platform,
+                name=t("content.plan", lang), legendgroup="plan", showlegend=not plan_shown,
+                marker=dict(symbol="line-ew-open", size=26, color=_PLAN_COLOUR, line=dict(width=3, color=_PLAN_COLOUR)),
+                customdata=[f"{name}: {fmt_number(p, lang)}" for p in plans],
+                hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
+            plan_shown = True
+    fig.update_layout(barmode="group", scattermode="group", title=t("content.cadence_title", lang))
+    fig.update_xaxes(type="category")
+    values = [v for c in ("posts", "plan") for v in (frame[c].to_list() if not frame.is_empty() else [])
+              if v is not None]
+    fig.update_yaxes(**_axis_ticks(values, "count", lang), rangemode="tozero")
+    return base_layout(fig, lang, key=key)

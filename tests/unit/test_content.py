@@ -7,6 +7,7 @@ import pytest
 from dashboard.metrics.content import (
     content_type_mix,
     count_posts,
+    denominator_coverage,
     engagement_heatmap,
     like_pattern,
     post_table,
@@ -116,6 +117,11 @@ def test_per_post_rate_under_each_denominator(posts):
     assert followers["p2"] == pytest.approx(80 / 1000)
     assert followers["p3"] == pytest.approx(10 / 2000)
     assert followers["p5"] is None  # douyin: no follower totals
+
+
+def test_denominator_coverage(posts):
+    # rated by reach: p1, p2, p5, p6, p8; by impressions: p1-p3; by followers: p1-p3 (p4, p7 have no interactions)
+    assert denominator_coverage(posts, PERIOD) == {"reach": 5, "impressions": 3, "followers": 3}
 
 
 def test_time_zone_decides_the_day_and_followers_at_post_time(store_shanghai):

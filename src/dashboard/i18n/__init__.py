@@ -41,18 +41,18 @@ def has(key: str) -> bool:
 
 
 def fmt_number(value: float | int | None, lang: str, digits: int = 1) -> str:
-    """Compact numbers: 12.3万 / 1.2亿 in Chinese, 12.3K / 1.2M in English; '—' for no data."""
+    """Compact numbers: 1.2万 / 1.2亿 in Chinese, 12.3K / 1.2M in English; '—' for no data."""
     if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
         return "—"
     sign = "-" if value < 0 else ""
     size = abs(value)
     if lang == "zh":
-        units = ((1e8, "亿"), (1e4, "万"))
-    else:
-        units = ((1e9, "B"), (1e6, "M"), (1e3, "K"))
-    for threshold, suffix in units:
+        units = ((1e8, 1e8, "亿"), (1e4, 1e4, "万"))
+    else:  # below 10,000 the full number reads better than 1.0K
+        units = ((1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e4, 1e3, "K"))
+    for threshold, divisor, suffix in units:
         if size >= threshold:
-            return f"{sign}{size / threshold:.{digits}f}{suffix}"
+            return f"{sign}{size / divisor:.{digits}f}{suffix}"
     if float(size).is_integer():
         return f"{sign}{int(size):,}"
     return f"{sign}{size:,.{max(digits, 2)}f}"

@@ -154,11 +154,11 @@ def content_type_mix(store: Store, filters: Filters) -> pl.DataFrame:
         f"""{cte}
         SELECT content_type,
                count(*) AS posts,
-               sum(interactions) AS interactions,
+               CAST(sum(interactions) AS BIGINT) AS interactions,
                avg(interactions) AS interactions_per_post,
                count(engagement_rate) AS rated_posts,
                median(engagement_rate) AS engagement_rate_median,
-               sum(interactions) FILTER (WHERE engagement_rate IS NOT NULL)
+               CAST(sum(interactions) FILTER (WHERE engagement_rate IS NOT NULL) AS DOUBLE)
                    / sum(denominator_value) FILTER (WHERE engagement_rate IS NOT NULL) AS engagement_rate_pooled,
                avg(views) AS avg_views
         FROM rated GROUP BY content_type ORDER BY posts DESC, content_type""",
@@ -279,3 +279,32 @@ def video_stats(store: Store, filters: Filters, by_platform: bool = True) -> pl.
     if not by_platform and not frame.is_empty() and frame["videos"][0] == 0:
         return frame.clear()
     return frame
+
+
+def denominator_coverage(store: Store, filters: Filters) -> dict[str, int]:
+    """How many of the period's posts have an engagement rate under each denominator (the page
+    suggests another denominator when the chosen one leaves every post without a rate)."""
+    cte, params = _rated_posts(filters)
+    row = store.rows(
+        f"""{cte}
+        SELECT count(*) FILTER (WHERE interactions IS NOT NULL AND reach > 0),
+               count(*) FILTER (WHERE interactions IS NOT NULL AND impressions > 0),
+               count(*) FILTER (WHERE interactions IS NOT NULL AND followers_at_post > 0)
+        FROM rated""",
+        params)[0]
+    return dict(zip(("reach", "impressions", "followers"), (int(v or 0) for v in row), strict=True))
+
+
+def has_posts(store: Store) -> bool:
+    """Whether any post was ever imported (the page's empty state)."""
+    return bool(store.scalar("SELECT count(*) FROM (SELECT 1 FROM posts LIMIT 1)"))
+
+
+def post_span(store: Store, filters: Filters) -> tuple[date | None, date | None]:
+    """First and last local publish day of the posts in the platform/account scope."""
+    scope, scope_params = scope_sql(filters)
+    row = store.rows(
+        f"SELECT min(CAST(timezone(?, published_at) AS DATE)), max(CAST(timezone(?, published_at) AS DATE)) "
+        f"FROM posts WHERE published_at IS NOT NULL AND {scope}",
+        [filters.tz, filters.tz, *scope_params])[0]
+    return row[0], row[1]
