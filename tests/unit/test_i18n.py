@@ -22,7 +22,7 @@ def test_every_literal_key_used_in_code_exists():
     used = set()
     for path in [*SRC.rglob("*.py"), *PAGES.glob("*.py")]:
         used |= set(re.findall(r"""\btr?\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", path.read_text(encoding="utf-8")))
-    missing = sorted(k for k in used if not has(k))
+    missing = sorted(k for k in used if not k.endswith(".") and not has(k))  # "x." + name: a prefix
     assert not missing, missing
     assert len(used) > 60
 

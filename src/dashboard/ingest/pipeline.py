@@ -137,7 +137,8 @@ def _load(store: Store, name: str, data: bytes, sha: str, parts: list[Normalised
         result.warnings.extend(part.warnings)
         result.rows_skipped += len(part.skipped)
         if part.spec.table is None:
-            result.warnings.append(Issue("not_stored", part.table.source, params={"kind": part.spec.label}))
+            source = part.table.source + (f" [{part.table.sheet}]" if part.table.sheet else "")
+            result.warnings.append(Issue("not_stored", source, params={"kind": part.spec.label}))
     for table in unrecognised:
         result.warnings.append(Issue("sheet_ignored", table.source, params={"sheet": table.sheet or ""}))
     skipped = [s for p in parts for s in p.skipped]

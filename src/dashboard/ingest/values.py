@@ -6,7 +6,8 @@ Layouts and quirks these functions exist for are listed in /work/shared/FORMATS.
 Conventions
 * A missing token ('', '-', ' --', 'undefined', 'NAN', ...) always gives None, never 0.
 * An unreadable cell raises CellError(code, **params); code is an i18n key suffix. Codes used:
-  not_a_number, percent_in_number, censored, not_an_integer, not_a_duration, not_a_bool, not_a_date.
+  not_a_number, percent_in_number, censored, not_an_integer, number_too_large, not_a_duration, not_a_bool,
+  not_a_date.
 * Censored (a CellError) marks values the platform hides on purpose ('< 10%', '<5'): store null and warn.
 * IDs are never parsed here: callers keep them as text (18-digit ids do not survive float).
 * Already-typed cells (numbers / dates from an xlsx reader) are accepted too.
@@ -55,6 +56,7 @@ _MESSAGES = {
     "percent_in_number": "Expected a plain number, found a percentage: {value!r}",
     "censored": "The platform hides the exact value ({value!r}); it is stored as empty",
     "not_an_integer": "Expected a whole number: {value!r}",
+    "number_too_large": "Too large to be a count: {value!r}",
     "not_a_duration": "Not a duration: {value!r}",
     "not_a_bool": "Not a yes/no value: {value!r}",
     "not_a_date": "Not a date: {value!r}",
@@ -263,6 +265,8 @@ def parse_int(text: str | None, decimal: str = ".") -> int | None:
         return None
     if value != value.to_integral_value():
         raise _fail("not_an_integer", text)
+    if not -(2**63) <= value < 2**63:  # past a 64-bit count column
+        raise _fail("number_too_large", text)
     return int(value)
 
 

@@ -194,8 +194,8 @@ def _column_config(frame: pl.DataFrame, denominator: str) -> dict:
 def _ranking(filters: Filters) -> None:
     st.subheader(tr("content.section_ranking"))
     left, right = st.columns([3, 1])
-    metric = left.selectbox(tr("content.rank_metric"), RANK_METRICS, key="content_rank_metric",
-                            format_func=lambda m, d=filters.denominator: _metric_name(m, d))
+    names = {m: _metric_name(m, filters.denominator) for m in RANK_METRICS}  # format_func may run off-thread
+    metric = left.selectbox(tr("content.rank_metric"), RANK_METRICS, key="content_rank_metric", format_func=names.get)
     n = int(right.number_input(tr("content.rank_n"), min_value=1, max_value=50, value=5, step=1,
                                key="content_rank_n"))
     top, bottom = cached(top_bottom, filters, metric, n)
