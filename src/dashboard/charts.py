@@ -7,6 +7,8 @@ user's zoom across reruns.
 
 from __future__ import annotations
 
+import html
+import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -35,6 +37,8 @@ def platform_colour(platform: str) -> str:
 def format_value(value: float | None, unit: str, lang: str) -> str:
     if unit == "rate":
         return fmt_percent(value, 2)
+    if unit == "multiple" and value is not None and math.isfinite(value):  # ROAS: 3.20×
+        return f"{value:.2f}×"
     if unit == "seconds" and value is not None:
         hours = value / 3600
         return f"{fmt_number(hours, lang)} h" if hours >= 1 else f"{fmt_number(value, lang)} s"
@@ -76,14 +80,16 @@ def _nice_step(raw: float) -> float:
 
 
 def line_by_platform(frame: pl.DataFrame, x: str, y: str, unit: str, lang: str, title: str = "",
-                     target: float | None = None, key: str = "line") -> go.Figure:
-    """One line per platform (frame columns: x, 'platform', y)."""
+                     target: float | None = None, key: str = "line", names: dict[str, str] | None = None) -> go.Figure:
+    """One line per platform (frame columns: x, 'platform', y); `names` overrides the platform names
+    (channel groups)."""
     fig = go.Figure()
     for platform in frame["platform"].unique(maintain_order=True).to_list() if not frame.is_empty() else []:
         part = frame.filter(pl.col("platform") == platform)
         values = part[y].to_list()
         fig.add_trace(go.Scatter(
-            x=part[x].to_list(), y=values, name=t(f"platform.{platform}", lang), mode="lines+markers",
+            x=part[x].to_list(), y=values, name=(names or {}).get(platform) or t(f"platform.{platform}", lang),
+            mode="lines+markers",
             line=dict(color=platform_colour(platform), width=2), marker=dict(size=4),
             customdata=[format_value(v, unit, lang) for v in values],
             hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
@@ -98,6 +104,12 @@ def add_target_line(fig: go.Figure, target: float, unit: str, lang: str) -> go.F
     fig.add_hline(y=target, line=dict(color="#E5484D", dash="dash", width=1.5),
                   annotation_text=f"{t('chart.target', lang)} {format_value(target, unit, lang)}",
                   annotation_position="top left")
+    return fig
+
+
+def add_target_band(fig: go.Figure, low: float, high: float) -> go.Figure:
+    """The floor-to-stretch range of a target, shaded behind the data."""
+    fig.add_hrect(y0=low, y1=high, fillcolor="#E5484D", opacity=0.08, line_width=0, layer="below")
     return fig
 
 
@@ -148,6 +160,21 @@ def _span_ticks(values: Sequence[float | None], unit: str, lang: str) -> dict:
     return {"tickvals": ticks, "ticktext": [format_value(v, unit, lang) for v in ticks]}
 
 
+def _titled(fig: go.Figure, title: str) -> go.Figure:
+    """The title in its own band above the legend (Plotly draws both top left otherwise)."""
+    if title:
+        fig.update_layout(title=dict(text=title, x=0, xanchor="left", xref="paper", y=0.985, yanchor="top",
+                                     font=dict(size=15)), margin=dict(t=76))
+    return fig
+
+
+def _date_axis(fig: go.Figure, lang: str) -> go.Figure:
+    """Dates on the x axis written the way the language writes them (11月2日 in Chinese)."""
+    if lang == "zh":
+        fig.update_xaxes(tickformat="%-m月%-d日\n%Y", hoverformat="%Y年%-m月%-d日")
+    return fig
+
+
 def _series_name(platform: str, account: str, single_account: bool, lang: str) -> str:
     name = t(f"platform.{platform}", lang)
     return name if single_account else f"{name} · {account}"
@@ -183,7 +210,7 @@ def followers_over_time(frame: pl.DataFrame, lang: str, title: str = "", key: st
         fig.add_trace(go.Scatter(
             x=dates, y=solid, name=name, legendgroup=name, mode="lines", connectgaps=False,
             line=dict(color=colour, width=2.5), hoverinfo="skip"))
-        if any(estimated) and len(values) <= 120:
+        if any(estimated) and not all(estimated) and len(values) <= 120:
             fig.add_trace(go.Scatter(
                 x=[d for d, e in zip(dates, estimated, strict=True) if e],
                 y=[v for v, e in zip(values, estimated, strict=True) if e],
@@ -192,9 +219,8 @@ def followers_over_time(frame: pl.DataFrame, lang: str, title: str = "", key: st
     if any_estimated:
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=t("growth.legend_estimated", lang),
                                  line=dict(color="#8E8E93", width=1.5, dash="dot"), hoverinfo="skip"))
-    fig.update_layout(title=title)
     fig.update_yaxes(**_span_ticks(frame["followers"].to_list() if not frame.is_empty() else [], "count", lang))
-    return base_layout(fig, lang, key=key)
+    return _date_axis(_titled(base_layout(fig, lang, key=key), title), lang)
 
 
 def gained_lost_net(frame: pl.DataFrame, lang: str, title: str = "", key: str = "gained_lost") -> go.Figure:
@@ -220,14 +246,18 @@ def gained_lost_net(frame: pl.DataFrame, lang: str, title: str = "", key: str = 
         hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
     values = [*totals["followers_gained"].to_list(), *totals["followers_lost"].to_list(), *net]
     fig.update_yaxes(**_axis_ticks([v for v in values if v is not None], "count", lang))
-    return fig
+    return _date_axis(_titled(fig, title), lang)
 
 
 def growth_rate_by_platform(frame: pl.DataFrame, lang: str, title: str = "", target: float | None = None,
                             key: str = "growth_rate") -> go.Figure:
-    """Growth rate (net ÷ followers at the start) per bucket, one line per platform
+    """Growth rate (net ÷ followers at the start) per bucket, one line per platform that has one
     (growth.growth_table); buckets without a known start are gaps."""
-    return line_by_platform(frame, "bucket", "growth_rate", "rate", lang, title=title, target=target, key=key)
+    if not frame.is_empty():
+        known = frame.group_by("platform").agg(pl.col("growth_rate").is_not_null().any().alias("_known"))
+        frame = frame.join(known, on="platform").filter(pl.col("_known")).drop("_known")
+    fig = line_by_platform(frame, "bucket", "growth_rate", "rate", lang, title=title, target=target, key=key)
+    return _date_axis(_titled(fig, title), lang)
 
 
 # -- content & engagement -------------------------------------------------------------------------
@@ -235,6 +265,13 @@ def growth_rate_by_platform(frame: pl.DataFrame, lang: str, title: str = "", tar
 INTERACTION_PARTS = ("likes", "comments", "shares", "saves")
 _PART_COLOURS = ("#E5484D", "#0090FF", "#30A46C", "#F76B15")
 _PLAN_COLOUR = "#1C2024"
+
+
+def _title_over_legend(fig: go.Figure) -> go.Figure:
+    """Room for the title above a one-row legend (base_layout puts both at the top edge)."""
+    fig.update_layout(margin=dict(t=76), title=dict(x=0, xanchor="left", y=0.985, yref="container", yanchor="top"),
+                      legend=dict(y=1.0, yanchor="bottom"))
+    return fig
 
 
 def rate_label(denominator: str, lang: str) -> str:
@@ -250,8 +287,11 @@ def engagement_rate_lines(frame: pl.DataFrame, denominator: str, lang: str,
         frame = frame.join(known, on="platform").filter(pl.col("known")).drop("known")
     label = rate_label(denominator, lang)
     fig = line_by_platform(frame, "bucket", "engagement_rate", "rate", lang, title=label, key=key)
+    # a day without posts has no rate: the line joins the days that have one (markers show them)
+    fig.update_traces(connectgaps=True)
+    fig.update_layout(showlegend=True)
     fig.update_yaxes(title_text=label, rangemode="tozero")
-    return fig
+    return _title_over_legend(fig)
 
 
 def interactions_stacked(frame: pl.DataFrame, lang: str, key: str = "content_parts") -> go.Figure:
@@ -263,7 +303,7 @@ def interactions_stacked(frame: pl.DataFrame, lang: str, key: str = "content_par
                        title=t("content.chart_interactions", lang), colours=_PART_COLOURS, key=key)
     fig.update_yaxes(**_axis_ticks([v for p in INTERACTION_PARTS if p in frame.columns
                                     for v in frame[p].to_list()], "count", lang))
-    return fig
+    return _title_over_legend(fig)
 
 
 def content_type_bars(frame: pl.DataFrame, denominator: str, lang: str, key: str = "content_types") -> go.Figure:
@@ -282,7 +322,7 @@ def content_type_bars(frame: pl.DataFrame, denominator: str, lang: str, key: str
     label = t("content.types_title", lang, denominator=t(f"denominator.{denominator}", lang))
     fig.update_layout(barmode="group", title=label)
     fig.update_yaxes(tickformat=".1%", title_text=rate_label(denominator, lang), rangemode="tozero")
-    return base_layout(fig, lang, key=key)
+    return _title_over_legend(base_layout(fig, lang, key=key))
 
 
 def engagement_heatmap_chart(frame: pl.DataFrame, denominator: str, tz: str, lang: str,
@@ -316,16 +356,18 @@ def cadence_bars(frame: pl.DataFrame, lang: str, key: str = "content_cadence") -
     Frame: iso_week, platform, posts, plan (null: no plan)."""
     fig = go.Figure()
     platforms = frame["platform"].unique(maintain_order=True).to_list() if not frame.is_empty() else []
-    plan_shown = False
     for platform in platforms:
         part = frame.filter(pl.col("platform") == platform)
-        name = t(f"platform.{platform}", lang)
         posts = part["posts"].to_list()
         fig.add_trace(go.Bar(
-            x=part["iso_week"].to_list(), y=posts, name=name, marker_color=platform_colour(platform),
-            offsetgroup=platform, legendgroup=platform,
+            x=part["iso_week"].to_list(), y=posts, name=t(f"platform.{platform}", lang),
+            marker_color=platform_colour(platform), offsetgroup=platform, legendgroup=platform,
             customdata=[format_value(v, "count", lang) for v in posts],
             hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
+    plan_shown = False
+    for platform in platforms:  # after the bars, so 'Plan' comes last in the legend
+        part = frame.filter(pl.col("platform") == platform)
+        name = t(f"platform.{platform}", lang)
         plans = part["plan"].to_list()
         if any(p is not None for p in plans):
             fig.add_trace(go.Scatter(
@@ -340,4 +382,167 @@ def cadence_bars(frame: pl.DataFrame, lang: str, key: str = "content_cadence") -
     values = [v for c in ("posts", "plan") for v in (frame[c].to_list() if not frame.is_empty() else [])
               if v is not None]
     fig.update_yaxes(**_axis_ticks(values, "count", lang), rangemode="tozero")
-    return base_layout(fig, lang, key=key)
+    return _title_over_legend(base_layout(fig, lang, key=key))
+
+
+# -- channels ---------------------------------------------------------------------------------------
+
+def share_comparison(labels: Sequence[str], cost_share: Sequence[float | None],
+                     conversion_share: Sequence[float | None], lang: str, key: str = "channel_shares") -> go.Figure:
+    """Share of the budget beside share of the conversions, one pair of bars per channel."""
+    fig = go.Figure()
+    for values, name, colour in ((cost_share, t("channels.share_cost", lang), "#F76B15"),
+                                 (conversion_share, t("channels.share_conversions", lang), "#12A594")):
+        text = [fmt_percent(v, 0) for v in values]
+        fig.add_trace(go.Bar(y=list(labels), x=[v if v is not None else 0 for v in values], name=name,
+                             orientation="h", marker_color=colour, text=text, textposition="outside",
+                             customdata=text, hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
+    fig.update_layout(barmode="group", yaxis=dict(autorange="reversed"))
+    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    base_layout(fig, lang, height=max(240, 64 * len(labels) + 90), key=key)
+    return fig.update_layout(hovermode="y unified")
+
+
+def cost_return_scatter(frame: pl.DataFrame, y: str, y_unit: str, lang: str, names: dict[str, str],
+                        x_title: str, y_title: str, key: str = "campaign_scatter") -> go.Figure:
+    """One point per campaign (frame: channel, label, spend, y, roas): spend across, return up, one
+    colour per channel; against conversion value, the break-even diagonal (ROAS 1)."""
+    fig = go.Figure()
+    data = frame.filter(pl.col("spend").is_not_null() & pl.col(y).is_not_null())
+    for channel in data["channel"].unique(maintain_order=True).to_list():
+        part = data.filter(pl.col("channel") == channel)
+        fig.add_trace(go.Scatter(
+            x=part["spend"].to_list(), y=part[y].to_list(), mode="markers", name=names.get(channel, channel),
+            marker=dict(color=platform_colour(channel), size=13, opacity=0.85, line=dict(width=1, color="white")),
+            customdata=[[html.escape(r["label"]), format_value(r["spend"], "money", lang),
+                         format_value(r[y], y_unit, lang), format_value(r["roas"], "multiple", lang)]
+                        for r in part.iter_rows(named=True)],
+            hovertemplate=(f"<b>%{{customdata[0]}}</b><br>{html.escape(x_title)}: %{{customdata[1]}}<br>"
+                           f"{html.escape(y_title)}: %{{customdata[2]}}<br>ROAS %{{customdata[3]}}"
+                           "<extra>%{fullData.name}</extra>")))
+    if y == "conversion_value" and not data.is_empty():
+        top = max(data["spend"].max(), data[y].max())
+        fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name=t("channels.break_even", lang),
+                                 line=dict(color="#8E8E93", dash="dash", width=1), hoverinfo="skip"))
+    fig.update_xaxes(title=x_title, rangemode="tozero",
+                     **_axis_ticks(data["spend"].to_list() if not data.is_empty() else [], "money", lang))
+    fig.update_yaxes(title=y_title, rangemode="tozero",
+                     **_axis_ticks(data[y].to_list() if not data.is_empty() else [], y_unit, lang))
+    base_layout(fig, lang, height=420, key=key)
+    return fig.update_layout(hovermode="closest")
+
+
+# -- lifecycle ------------------------------------------------------------------------------------
+
+LIFECYCLE_COLOURS = {"new": "#30A46C", "retained": "#0090FF", "resurrected": "#8E4EC6", "dormant": "#F76B15",
+                     "churned": "#E5484D"}
+_COHORT_SCALE = [[0, "#F1F6FF"], [0.35, "#9EB9F3"], [1, "#123EA8"]]
+
+
+def lifecycle_flows_chart(frame: pl.DataFrame, lang: str, title: str = "",
+                          key: str = "lifecycle_flows") -> go.Figure:
+    """Per period (metrics.lifecycle.flows): new, retained and resurrected stacked above zero, dormant
+    below it, churned as a line below zero; a period not yet complete is drawn lighter."""
+    parts = ("new", "retained", "resurrected", "dormant")
+    shown = frame.rename({p: f"lifecycle_{p}" for p in parts})
+    fig = stacked_bars(shown, "period_start", [f"lifecycle_{p}" for p in parts], lang, title=title,
+                       colours=[LIFECYCLE_COLOURS[p] for p in parts], key=key)
+    complete = frame["complete"].to_list() if not frame.is_empty() else []
+    fig.update_traces(marker_opacity=[1.0 if c else 0.45 for c in complete])
+    churned = frame["churned"].to_list() if not frame.is_empty() else []
+    fig.add_trace(go.Scatter(
+        x=frame["period_start"].to_list() if not frame.is_empty() else [], y=[-v for v in churned],
+        name=t("field.lifecycle_churned", lang), mode="lines+markers",
+        line=dict(color=LIFECYCLE_COLOURS["churned"], width=2, dash="dot"), marker=dict(size=6),
+        customdata=[format_value(v, "count", lang) for v in churned],
+        hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
+    active = frame["active"].to_list() if not frame.is_empty() else []
+    fig.add_trace(go.Scatter(
+        x=frame["period_start"].to_list() if not frame.is_empty() else [], y=active, mode="markers",
+        name=t("lifecycle.flow.active", lang), marker=dict(symbol="line-ew-open", size=18, color="#1C2024",
+                                                          line=dict(width=2, color="#1C2024")),
+        customdata=[format_value(v, "count", lang) for v in active],
+        hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
+    values = [v for p in parts for v in (frame[p].to_list() if not frame.is_empty() else [])]
+    values += [-v for v in churned] + active
+    fig.update_yaxes(**_axis_ticks(values, "count", lang))
+    return _title_over_legend(_date_axis(fig, lang))
+
+
+def active_users_chart(frame: pl.DataFrame, lang: str, title: str = "", key: str = "lifecycle_active") -> go.Figure:
+    """DAU, WAU and MAU per day (metrics.lifecycle.active_users)."""
+    fig = go.Figure()
+    for column, colour, label in (("mau", "#9EB9F3", "lifecycle.mau"), ("wau", "#2F6FEB", "lifecycle.wau"),
+                                  ("dau", "#123EA8", "lifecycle.dau")):
+        values = frame[column].to_list() if not frame.is_empty() else []
+        fig.add_trace(go.Scatter(
+            x=frame["day"].to_list() if not frame.is_empty() else [], y=values, name=t(label, lang),
+            mode="lines", line=dict(color=colour, width=2.5 if column == "dau" else 2),
+            customdata=[format_value(v, "count", lang) for v in values],
+            hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
+    fig.update_layout(title=title)
+    fig.update_yaxes(rangemode="tozero", **_axis_ticks(
+        [v for c in ("dau", "wau", "mau") for v in (frame[c].to_list() if not frame.is_empty() else [])],
+        "count", lang))
+    return _title_over_legend(_date_axis(base_layout(fig, lang, height=320, key=key), lang))
+
+
+def funnel_chart(frame: pl.DataFrame, lang: str, title: str = "", key: str = "lifecycle_funnel") -> go.Figure:
+    """The funnel (metrics.lifecycle.funnel, overall): users per step, the step rate written on each
+    bar, the median time from the previous step in the hover."""
+    steps = frame.to_dicts() if not frame.is_empty() else []
+    labels = [t(f"lifecycle.step.{s['step']}", lang) for s in steps]
+    text = [t("lifecycle.funnel_text", lang, users=fmt_number(s["users"], lang),
+              rate=fmt_percent(s["rate_from_previous"], 1)) for s in steps]
+    hover = [t("lifecycle.funnel_hover", lang, step=label, users=fmt_number(s["users"], lang),
+               rate=fmt_percent(s["rate_from_previous"], 1), overall=fmt_percent(s["rate_from_start"], 1),
+               median="—" if s["median_days_from_previous"] is None else t(
+                   "lifecycle.days", lang, value=f"{s['median_days_from_previous']:.1f}"))
+             for s, label in zip(steps, labels, strict=True)]
+    fig = go.Figure(go.Funnel(
+        y=labels, x=[s["users"] for s in steps], text=text, textinfo="text", textposition="inside",
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+        marker=dict(color=["#123EA8", "#2F6FEB", "#6E9BF5", "#30A46C"][: len(steps)]),
+        connector=dict(line=dict(color="rgba(128,128,128,0.4)", width=1))))
+    fig.update_layout(title=title)
+    base_layout(fig, lang, height=320, key=key)
+    return _title_over_legend(fig.update_layout(hovermode="closest", showlegend=False))
+
+
+def cohort_heatmap(frame: pl.DataFrame, value: str, unit: str, period: str, lang: str, title: str = "",
+                   key: str = "lifecycle_cohorts") -> go.Figure:
+    """Cohorts (rows, the weighted average on top) x age (columns) of one value column of
+    metrics.lifecycle.cohort_retention / cohort_revenue; cells not yet observed stay empty."""
+    rows = frame.filter(~pl.col("is_average")) if not frame.is_empty() else frame
+    cohorts = rows["cohort"].unique(maintain_order=True).sort().to_list() if not rows.is_empty() else []
+    ages = sorted(set(frame["age"].to_list())) if not frame.is_empty() else []
+    average = t("lifecycle.average_row", lang)
+    sizes = {r["cohort"]: r["cohort_size"] for r in rows.iter_rows(named=True) if r["age"] == 0}
+    labels = [average] + [t("lifecycle.cohort_label", lang, cohort=c.isoformat(), size=fmt_number(sizes.get(c), lang))
+                          for c in cohorts]
+    index = {None: 0, **{c: i + 1 for i, c in enumerate(cohorts)}}
+    z: list[list[float | None]] = [[None] * len(ages) for _ in labels]
+    text: list[list[str]] = [[""] * len(ages) for _ in labels]
+    hover: list[list[str]] = [[""] * len(ages) for _ in labels]
+    age_names = [t(f"lifecycle.age.{period}", lang, n=a) for a in ages]
+    for r in frame.iter_rows(named=True) if not frame.is_empty() else []:
+        i, j = index[None if r["is_average"] else r["cohort"]], ages.index(r["age"])
+        z[i][j] = r[value]
+        shown = fmt_percent(r[value], 1) if unit == "rate" else format_value(r[value], unit, lang)
+        text[i][j] = shown if r[value] is not None else ""
+        if unit == "rate" and "users" in r:
+            hover[i][j] = t("lifecycle.heatmap_hover", lang, cohort=labels[i], age=age_names[j], value=shown,
+                            users=fmt_number(r["users"], lang), size=fmt_number(r["cohort_size"], lang))
+        else:
+            hover[i][j] = t("lifecycle.heatmap_hover_money", lang, cohort=labels[i], age=age_names[j], value=shown)
+    fig = go.Figure(go.Heatmap(
+        z=z, x=age_names, y=labels, text=text, texttemplate="%{text}", customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>", colorscale=_COHORT_SCALE, hoverongaps=False,
+        xgap=2, ygap=2, zmin=0, zmax=1 if unit == "rate" else None,
+        colorbar=dict(tickformat=".0%" if unit == "rate" else None, thickness=12, outlinewidth=0)))
+    fig.update_layout(title=title)
+    base_layout(fig, lang, height=max(260, 90 + 28 * len(labels)), key=key)
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(side="top", type="category", title_text=t(f"lifecycle.age_axis.{period}", lang))
+    fig.update_yaxes(autorange="reversed", type="category", gridcolor="rgba(0,0,0,0)")
+    return fig

@@ -69,15 +69,15 @@ def test_samples_in_english(samples):
     shown = metrics(at)
     assert shown["Followers (end)"] == "5,013"
     assert shown["Followers gained"] == "—"  # TikTok's history has totals and net only
-    period = at.session_state["f_preset"]
-    assert period in ("last_7", "last_28")
+    # the sample's totals the day before the default period: 5,009 on Feb 20, 4,997 on Jan 30
+    start = {"last_7": 5009, "last_28": 4997}[at.session_state["f_preset"]]
     accounts = at.dataframe[0].value
-    assert list(accounts["Platform"]) == ["TikTok"]
+    assert list(accounts["Platform · account"]) == ["TikTok · main"]
     assert list(accounts["Followers (end)"]) == [5013]
+    assert list(accounts["Net followers"]) == [5013 - start]
     assert list(accounts["How followers were obtained"]) == ["reported totals"]
-    start = accounts["Followers (start)"][0]
-    assert accounts["Net followers"][0] == 5013 - start
-    assert shown["Net followers"] == f"{5013 - start:,.0f}"
+    assert shown["Net followers"] == f"{5013 - start:,}"
+    assert shown["Follower growth rate"] == f"{(5013 - start) / start * 100:.2f}%"
     assert charts(at) == 3  # followers over time, gained/lost/net, growth rate
     assert "Follows from posts" in texts(at)
     assert "No post of this period carries a follows figure" in texts(at)
@@ -89,7 +89,7 @@ def test_samples_in_chinese(samples):
     assert at.title[0].value == "粉丝增长"
     assert metrics(at)["期末粉丝数"] == "5,013"
     accounts = at.dataframe[0].value
-    assert list(accounts["平台"]) == ["TikTok"] and list(accounts["粉丝数来源"]) == ["导出的总数"]
+    assert list(accounts["平台 · 账号"]) == ["TikTok · main"] and list(accounts["粉丝数来源"]) == ["导出的总数"]
     assert "数据如何得出" in [e.label for e in at.expander]
 
 
@@ -103,11 +103,12 @@ def test_custom_period_from_the_url_mixes_totals_and_deltas(samples):
     assert shown["Followers (end)"] == "5,079"
     assert shown["Followers gained"] == "13" and shown["Followers lost"] == "2"  # X: 3+0+1+2+1+5+1, 0+0+1+1
     assert shown["Net followers"] == "-4"  # TikTok -15, X +11
-    rows = {r["Platform"]: r for r in at.dataframe[0].value.to_dict("records")}
-    assert rows["TikTok"]["Followers (start)"] == 5094 and rows["TikTok"]["Net followers"] == -15
-    assert rows["TikTok"]["Follower growth rate"] == pytest.approx(-15 / 5094)
-    assert rows["X (Twitter)"]["Net followers"] == 11 and rows["X (Twitter)"]["Followers gained"] == 13
-    assert rows["X (Twitter)"]["How followers were obtained"] == "daily changes only, no total"
+    rows = {r["Platform · account"]: r for r in at.dataframe[0].value.to_dict("records")}
+    tiktok, x = rows["TikTok · main"], rows["X (Twitter) · main"]
+    assert tiktok["Followers (end)"] == 5079 and tiktok["Net followers"] == -15
+    assert tiktok["Follower growth rate"] == pytest.approx(-15 / 5094)
+    assert x["Net followers"] == 11 and x["Followers gained"] == 13 and x["Followers lost"] == 2
+    assert x["How followers were obtained"] == "daily changes only, no total"
     notes = "\n".join(m.value for m in at.expander[0].markdown)
     assert "X \\(Twitter\\) · main" in notes and "daily changes only" in notes
     assert charts(at) == 4  # totals, X's cumulative change, gained/lost/net, growth rate

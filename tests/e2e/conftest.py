@@ -12,12 +12,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from tests.e2e import harness
 from tests.e2e.harness import wait_idle  # noqa: F401 - re-exported for tests
 
 SCREENSHOTS = harness.ROOT / "screenshots"
+
+# A rerun of a busy page on a loaded 2-core machine can take longer than expect()'s 5 s default.
+expect.set_options(timeout=15_000)
 
 
 def pytest_configure(config: pytest.Config) -> None:

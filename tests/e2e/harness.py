@@ -242,7 +242,26 @@ def warm_up(browser: Browser, base_url: str, *, timeout: float = 90_000) -> None
         context.close()
 
 
-def screenshot(page: Page, path: Path, *, full_page: bool = True) -> Path:
+_OVERFLOW = """
+() => Math.max(0, ...[...document.querySelectorAll(
+    '[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stSidebarContent"]')]
+  .map(e => e.scrollHeight - e.clientHeight))
+"""
+
+
+def screenshot(page: Page, path: Path, *, full_page: bool = True, max_height: int = 12_000) -> Path:
+    """Save a PNG. Streamlit scrolls inside stMain, not the document, so Playwright's own full_page
+    would stop at the viewport: for a full page, grow the viewport to the content's height, shoot,
+    and put it back."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), full_page=full_page)
+    size = page.viewport_size
+    extra = page.evaluate(_OVERFLOW) if full_page and size else 0
+    if extra > 0:
+        page.set_viewport_size({"width": size["width"], "height": min(max_height, size["height"] + extra)})
+        page.wait_for_timeout(200)  # layout, canvases (dataframes) repaint
+    try:
+        page.screenshot(path=str(path), full_page=full_page)
+    finally:
+        if extra > 0:
+            page.set_viewport_size(size)
     return path

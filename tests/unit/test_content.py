@@ -7,6 +7,7 @@ import pytest
 from dashboard.metrics.content import (
     content_type_mix,
     count_posts,
+    date_only_posts,
     denominator_coverage,
     engagement_heatmap,
     like_pattern,
@@ -217,6 +218,16 @@ def test_heatmap_cells_in_utc(posts):
     assert cells[(3, 8)]["engagement_rate_median"] is None  # p3: reach 0
     assert cells[(3, 8)]["posts"] == 1 and cells[(3, 8)]["rated_posts"] == 0
     assert sum(r["posts"] for r in cells.values()) == 8
+
+
+def test_heatmap_leaves_out_posts_with_a_date_only(posts):
+    # an export that gives 'Mar 7' and no time: stored at local midnight
+    put(posts, "posts", ("platform", "account", "post_id", "published_at", "reach", "likes"),
+        [("tiktok", "t", "d1", at(7, 0), 100, 5)])
+    cells = engagement_heatmap(posts, PERIOD)
+    assert sum(cells["posts"]) == 8 and (5, 0) not in set(zip(cells["weekday"], cells["hour"], strict=True))
+    assert date_only_posts(posts, PERIOD) == 1
+    assert count_posts(posts, PERIOD) == 9  # still a post of the period everywhere else
 
 
 def test_heatmap_cells_in_shanghai(store_shanghai):

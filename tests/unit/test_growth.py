@@ -268,3 +268,16 @@ def test_follows_share_unknown_without_positive_net(store):
     assert posts["follows"].to_list() == [4] and posts["share_of_net"].to_list() == [None]
     assert follows_summary(store, PERIOD) == {"posts": 1, "follows": 4.0, "net": None, "share": None}
     assert follows_from_posts(store, Filters(date(2025, 1, 1), date(2025, 1, 2))).is_empty()
+
+
+def test_gains_only_count_towards_gained_but_give_no_followers_or_net(store):
+    # LinkedIn's followers workbook and Instagram's Follows give new follows per day, nothing else
+    put(store, "account_daily", DAILY, [("linkedin", "l", d(1), None, 4, None, None),
+                                        ("linkedin", "l", d(3), None, 6, None, None)])
+    series = follower_series(store, PERIOD)
+    assert series["date"].to_list() == [d(1), d(2), d(3)]
+    assert series["followers"].to_list() == [None, None, None] and series["net"].to_list() == [None, None, None]
+    row = account_summary(store, PERIOD).row(0, named=True)
+    assert (row["gained"], row["lost"], row["net"], row["days_with_value"], row["days_carried"]) == (10, None, None, 0, 0)
+    table = growth_table(store, Filters(d(1), d(4), granularity="month")).row(0, named=True)
+    assert (table["gained"], table["net"], table["followers_end"], table["growth_rate"]) == (10, None, None, None)

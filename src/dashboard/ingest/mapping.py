@@ -50,8 +50,10 @@ def header_signature(header: list[str]) -> str:
 
 
 def spec_from_mapping(header: list[str], platform: str, kind: str, table: str,
-                      column_map: dict[str, str], constants: dict[str, str] | None = None) -> ExportSpec:
-    """constants: canonical values for every row the file does not carry (an orders file: event_type)."""
+                      column_map: dict[str, str], constants: dict[str, str] | None = None,
+                      headerless: bool = False) -> ExportSpec:
+    """constants: canonical values for every row the file does not carry (an orders file: event_type).
+    headerless: the file has no header row; `header` is spec.column_names(width)."""
     columns = {}
     for canonical, source in column_map.items():
         parse = default_parse(table, canonical)
@@ -63,20 +65,28 @@ def spec_from_mapping(header: list[str], platform: str, kind: str, table: str,
         columns=columns,
         constants={**({"channel": platform} if table == "ad_stats" else {}), **(constants or {})},
         key_from=("published_at", "title") if table == "posts" and "post_id" not in column_map else (),
+        headerless=headerless,
         note="confirmed by a user",
     )
 
 
+def mapping_key(header: list[str], headerless: bool = False) -> str:
+    """Mappings are kept per header; files without one, per number of columns (mapping such a file
+    again replaces the earlier mapping for that width)."""
+    return f"headerless|{len(header)}" if headerless else header_signature(header)
+
+
 def save_mapping(store: Store, header: list[str], platform: str, kind: str, table: str,
-                 column_map: dict[str, str], constants: dict[str, str] | None = None) -> None:
+                 column_map: dict[str, str], constants: dict[str, str] | None = None,
+                 headerless: bool = False) -> None:
     with store.write() as cur:
         cur.run(
             "INSERT INTO mappings VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (header_signature) DO UPDATE SET "
             "platform = excluded.platform, export_kind = excluded.export_kind, table_name = excluded.table_name, "
             "column_map = excluded.column_map, created_at = excluded.created_at",
-            [header_signature(header), platform, kind, table,
-             json.dumps({"header": header, "columns": column_map, "constants": constants or {}},
-                        ensure_ascii=False), datetime.now(UTC)],
+            [mapping_key(header, headerless), platform, kind, table,
+             json.dumps({"header": header, "columns": column_map, "constants": constants or {},
+                         "headerless": headerless}, ensure_ascii=False), datetime.now(UTC)],
         )
 
 
@@ -87,5 +97,5 @@ def saved_specs(store: Store) -> list[ExportSpec]:
     ):
         saved = json.loads(raw)
         specs.append(spec_from_mapping(saved["header"], platform, kind, table, saved["columns"],
-                                       saved.get("constants")))
+                                       saved.get("constants"), bool(saved.get("headerless"))))
     return specs

@@ -18,6 +18,7 @@ from dashboard.ingest.read import Table
 from dashboard.ingest.spec import (
     ExportSpec,
     Field,
+    column_names,
     header_positions,
     normalise_header,
     resolve_field,
@@ -37,6 +38,7 @@ class ImportContext:
     today: date
     now: datetime  # UTC; the time metrics were read when an export does not say
     account: str | None = None  # the account the user named for files that do not say
+    salt: str | None = None  # pseudonymise user ids with this workspace salt (None: keep them)
 
 
 @dataclass(frozen=True)
@@ -63,15 +65,44 @@ class Normalised:
 
 
 def find_header(table: Table, specs: list[ExportSpec], file_name: str) -> tuple[ExportSpec, int] | None:
-    """The best (spec, header row index) among the first rows of a table, or None."""
+    """The best (spec, header row index) among the first rows of a table, or None. A spec for files
+    without a header row is tried only when no header matched (its header index is 0)."""
     best: tuple[int, ExportSpec, int] | None = None
+    headed = [spec for spec in specs if not spec.headerless]
     for index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
         above = table.rows[:index]  # a spec may require a title line above its header
-        for spec in specs:
+        for spec in headed:
             score = spec_score(spec, row, file_name, table.sheet, above)
             if score and (best is None or score > best[0]):
                 best = (score, spec, index)
-    return (best[1], best[2]) if best else None
+    if best:
+        return best[1], best[2]
+    return next(((spec, 0) for spec in specs if spec.headerless and _headerless_fits(table, spec, file_name)), None)
+
+
+HEADERLESS_SAMPLE = 5
+
+
+def with_column_names(table: Table) -> Table:
+    """A table without a header row, with 'Column 1' .. 'Column N' put above its first row."""
+    width = max((len(row) for row in table.rows), default=0)
+    return Table(table.source, table.sheet, [column_names(width), *table.rows], [0, *table.line_numbers],
+                 table.encoding, table.delimiter)
+
+
+def _headerless_fits(table: Table, spec: ExportSpec, file_name: str) -> bool:
+    """A mapping for header-less files fits a table of its width whose first rows all parse with it
+    (a header row would not: 'date' is not a date)."""
+    widths = [len(row) for row in table.rows[:HEADERLESS_SAMPLE]]
+    if not widths or max(widths) != len(spec.signature):
+        return False
+    if not spec_score(spec, column_names(len(spec.signature)), file_name, table.sheet):
+        return False
+    sample = Table(table.source, table.sheet, table.rows[:HEADERLESS_SAMPLE], table.line_numbers[:HEADERLESS_SAMPLE],
+                   table.encoding, table.delimiter)
+    ctx = ImportContext(file_name=file_name, tz=ZoneInfo("UTC"), today=date(9000, 1, 1), now=datetime.now(UTC))
+    result = normalise(sample, spec, 0, ctx)
+    return not result.skipped and len(result.rows) == len(sample.rows)
 
 
 # -- value parsing ------------------------------------------------------------------------------
@@ -125,6 +156,8 @@ def _combine(parsed: list[Any]) -> Any:
 # -- the interpreter ----------------------------------------------------------------------------
 
 def normalise(table: Table, spec: ExportSpec, header_index: int, ctx: ImportContext) -> Normalised:
+    if spec.headerless:
+        table, header_index = with_column_names(table), 0
     header = table.rows[header_index]
     positions = header_positions(header)
     fields = {name: resolve_field(f, positions) for name, f in spec.columns.items()}
@@ -421,6 +454,8 @@ def _finish_row(row: dict[str, Any], spec: ExportSpec, ctx: ImportContext, sourc
             basis = "|".join(str(row.get(k) or "") for k in (spec.platform, *spec.key_from))
             row["post_id"] = "k:" + hashlib.sha1(basis.encode()).hexdigest()[:16]
         row["metrics_as_of"] = row.get("metrics_as_of") or as_of
+    if spec.table == "events" and ctx.salt and row.get("user_id"):
+        row["user_id"] = pseudonym(ctx.salt, str(row["user_id"]))
     if spec.table == "events" and not row.get("event_key") and any(
             row.get(k) for k in ("user_id", "occurred_at", "event_type")):
         basis = "|".join(str(row.get(k) or "") for k in ("user_id", "occurred_at", "event_type", "channel", "revenue"))
@@ -432,6 +467,15 @@ def _finish_row(row: dict[str, Any], spec: ExportSpec, ctx: ImportContext, sourc
                 continue
             return Issue("missing_key", source, line, key)
     return _future_check(row, ctx, source, line)
+
+
+PSEUDONYM_LENGTH = 20  # hex digits of sha256 kept: 80 bits, no collision among millions of users
+
+
+def pseudonym(salt: str, user_id: str) -> str:
+    """A stable stand-in for a user id: sha256(salt + id), hex, truncated. Without the workspace
+    salt it cannot be traced back to the id, yet the same user always gets the same pseudonym."""
+    return hashlib.sha256((salt + user_id).encode("utf-8")).hexdigest()[:PSEUDONYM_LENGTH]
 
 
 def _account_from_url(spec: ExportSpec, row: dict[str, Any]) -> str | None:

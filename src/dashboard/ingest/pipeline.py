@@ -18,7 +18,7 @@ from dashboard.ingest.normalise import ImportContext, Issue, Normalised, find_he
 from dashboard.ingest.platforms import ALL_SPECS
 from dashboard.ingest.read import ReadError, Table, expand_archive, read_tables
 from dashboard.ingest.spec import ExportSpec
-from dashboard.settings import get_setting, workspace_tz
+from dashboard.settings import get_setting, pseudonym_salt, workspace_tz
 from dashboard.store.db import Store, StoreError
 from dashboard.store.schema import CANONICAL
 
@@ -68,8 +68,10 @@ def import_paths(store: Store, paths: Iterable[str | Path], **options: Any) -> l
 
 def import_bytes(store: Store, name: str, data: bytes, *, account: str | None = None,
                  today: date | None = None, max_bytes: int = MAX_FILE_BYTES,
-                 extra_specs: list[ExportSpec] | None = None) -> list[FileResult]:
-    """Import one uploaded file (a zip gives one result per member)."""
+                 extra_specs: list[ExportSpec] | None = None, pseudonymise: bool | None = None) -> list[FileResult]:
+    """Import one uploaded file (a zip gives one result per member).
+
+    pseudonymise: store user ids hashed with the workspace salt (None: the workspace's setting)."""
     if len(data) > max_bytes:
         return [_fail(store, name, data, Issue("file_too_large", name, params={
             "size_mb": round(len(data) / 1024 / 1024, 1), "limit_mb": round(max_bytes / 1024 / 1024)}))]
@@ -80,8 +82,11 @@ def import_bytes(store: Store, name: str, data: bytes, *, account: str | None = 
     if not members:  # an empty zip, or one holding nothing but __MACOSX/ and .DS_Store
         return [_fail(store, name, data, Issue("no_table", name))]
     now = datetime.now(UTC)
+    if pseudonymise is None:
+        pseudonymise = bool(get_setting(store, "pseudonymise"))
     ctx_base = dict(tz=workspace_tz(store), today=today or now.astimezone(workspace_tz(store)).date(), now=now,
-                    account=account or get_setting(store, "default_account") or None)
+                    account=account or get_setting(store, "default_account") or None,
+                    salt=pseudonym_salt(store) if pseudonymise else None)
     specs = [*(extra_specs or []), *saved_specs(store), *ALL_SPECS]
     return [_import_one(store, member_name, member_data, ImportContext(file_name=member_name, **ctx_base), specs)
             for member_name, member_data in members]

@@ -80,6 +80,9 @@ class ExportSpec:
     anchors: dict[str, str] = field(default_factory=dict)  # yearless field -> field giving its year
     day_first: bool | None = None
     decimal: str = "."
+    # the file has no header row (a CDNOW-style transaction log): its columns are named by position,
+    # 'Column 1' .. 'Column N' (column_names), and every row is data
+    headerless: bool = False
     note: str = ""  # why the spec is shaped so, for readers of the registry
 
     @property
@@ -88,6 +91,11 @@ class ExportSpec:
 
     def normalised_signature(self) -> frozenset[str]:
         return frozenset(normalise_header(h) for h in self.signature)
+
+
+def column_names(width: int) -> list[str]:
+    """The names of the columns of a file without a header row."""
+    return [f"Column {i}" for i in range(1, width + 1)]
 
 
 _SPACES = re.compile(r"\s+")

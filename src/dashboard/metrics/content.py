@@ -165,10 +165,16 @@ def content_type_mix(store: Store, filters: Filters) -> pl.DataFrame:
         params)
 
 
+# Several exports give a publish date without a time of day (TikTok's yearless 'Post time', some
+# X and Meta files): those posts sit at local midnight exactly and would pile up in hour 0.
+_DATE_ONLY = "CAST(published_at AS TIME) = TIME '00:00:00'"
+
+
 def engagement_heatmap(store: Store, filters: Filters) -> pl.DataFrame:
     """When posts do best: one row per (weekday, hour) that has posts, in the workspace time zone
     (weekday 0 = Monday .. 6 = Sunday, hour 0-23): posts, rated_posts and the MEDIAN per-post
-    engagement rate (null when no post of the cell has a rate)."""
+    engagement rate (null when no post of the cell has a rate). Posts published at exactly
+    00:00:00 local time are taken to carry a date only and are left out (see date_only_posts)."""
     cte, params = _rated_posts(filters)
     return store.frame(
         f"""{cte}
@@ -177,8 +183,15 @@ def engagement_heatmap(store: Store, filters: Filters) -> pl.DataFrame:
                count(*) AS posts,
                count(engagement_rate) AS rated_posts,
                median(engagement_rate) AS engagement_rate_median
-        FROM rated GROUP BY ALL ORDER BY weekday, hour""",
+        FROM rated WHERE NOT {_DATE_ONLY} GROUP BY ALL ORDER BY weekday, hour""",
         params)
+
+
+def date_only_posts(store: Store, filters: Filters) -> int:
+    """Posts of the period whose publish time is exactly local midnight (a date without a time):
+    the heatmap leaves them out."""
+    cte, params = _rated_posts(filters)
+    return int(store.scalar(f"{cte} SELECT count(*) FROM rated WHERE {_DATE_ONLY}", params) or 0)
 
 
 def _clean_plan(plan: Any) -> dict[str, float]:

@@ -143,7 +143,8 @@ _ACCOUNT_SCHEMA = {
     "bucket": pl.Date, "platform": pl.String, "account": pl.String, "gained": pl.Float64,
     "lost": pl.Float64, "net": pl.Float64, "followers_start": pl.Float64, "followers_end": pl.Float64,
     "growth_rate": pl.Float64, "days": pl.Int64, "days_reported": pl.Int64, "days_derived": pl.Int64,
-    "days_derived_total": pl.Int64, "days_carried": pl.Int64, "days_baseline": pl.Int64, "net_reported": pl.Int64,
+    "days_derived_total": pl.Int64, "days_carried": pl.Int64, "days_with_value": pl.Int64,
+    "days_baseline": pl.Int64, "net_reported": pl.Int64,
     "net_gained_minus_lost": pl.Int64, "net_total_change": pl.Int64, "net_unknown": pl.Int64,
 }
 
@@ -171,7 +172,8 @@ def _per_account(store: Store, filters: Filters, granularity: str | None) -> pl.
            count(*) FILTER (WHERE followers_source = 'reported') AS days_reported,
            count(*) FILTER (WHERE followers_source = 'derived_from_deltas') AS days_derived,
            count(*) FILTER (WHERE followers_source = 'derived_from_deltas' AND is_total) AS days_derived_total,
-           count(*) FILTER (WHERE followers_source = 'carried') AS days_carried,
+           count(*) FILTER (WHERE followers_source = 'carried' AND followers IS NOT NULL) AS days_carried,
+           count(followers) AS days_with_value,
            count(*) FILTER (WHERE NOT is_total AND followers IS NOT NULL) AS days_baseline,
            count(*) FILTER (WHERE net_source = 'reported') AS net_reported,
            count(*) FILTER (WHERE net_source = 'gained_minus_lost') AS net_gained_minus_lost,
@@ -213,9 +215,10 @@ def account_summary(store: Store, filters: Filters) -> pl.DataFrame:
     """Per (platform, account) over the whole period: gained, lost, net, followers_start,
     followers_end, growth_rate and the count of days per source (for the 'how obtained' note):
     days, days_reported, days_derived (of which days_derived_total are totals derived from an
-    exported total and daily changes), days_carried, days_baseline (values that are a change from
-    0 at the period start, not totals), net_reported, net_gained_minus_lost, net_total_change,
-    net_unknown."""
+    exported total and daily changes), days_carried (a value carried from the day before),
+    days_with_value (0: the exports give neither a total nor a net, only gains or only losses),
+    days_baseline (values that are a change from 0 at the period start, not totals), net_reported,
+    net_gained_minus_lost, net_total_change, net_unknown."""
     return _per_account(store, filters, None).drop("bucket")
 
 

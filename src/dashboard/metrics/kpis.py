@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -57,9 +57,36 @@ def evaluate(frame: pl.DataFrame, denominator: str, keys: Iterable[str] | None =
     return frame.select(*(keep or []), *[METRICS[k].expression(denominator).alias(k) for k in keys])
 
 
+def _social(store: Store, filters: Filters, granularity: str | None, by_platform: bool) -> pl.DataFrame:
+    return combine(base_frame(store, filters), granularity, by_platform)
+
+
+def _paid(store: Store, filters: Filters, granularity: str | None, by_platform: bool) -> pl.DataFrame:
+    from dashboard.metrics.channels import paid_measures  # channels builds on this module
+
+    return paid_measures(store, filters, granularity, by_platform)
+
+
+# Metric.source -> its base measures, summed per bucket (and platform; for paid: the channel)
+SOURCES: dict[str, Callable[[Store, Filters, str | None, bool], pl.DataFrame]] = {"social": _social, "paid": _paid}
+
+
+def measures(store: Store, filters: Filters, granularity: str | None, by_platform: bool = False,
+             keys: Iterable[str] | None = None) -> pl.DataFrame:
+    """The base measures of every source the metrics `keys` use, side by side per bucket (and platform)."""
+    by = ["bucket", "platform"] if by_platform else ["bucket"]
+    names = dict.fromkeys(METRICS[k].source for k in (keys or METRICS))
+    frames = [SOURCES[name](store, filters, granularity, by_platform) for name in names]
+    merged = frames[0]
+    for frame in frames[1:]:
+        merged = merged.join(frame, on=by, how="full", coalesce=True)
+    return merged.sort(by)
+
+
 def kpis(store: Store, filters: Filters, keys: Iterable[str] | None = None) -> dict[str, Any]:
     """Every KPI for the period, as plain Python values (None: no data)."""
-    total = combine(base_frame(store, filters), None)
+    keys = None if keys is None else list(keys)
+    total = measures(store, filters, None, keys=keys)
     if total.is_empty():
         return dict.fromkeys(keys or METRICS)
     return evaluate(total, filters.denominator, keys).row(0, named=True)
@@ -71,14 +98,14 @@ def kpi_comparison(store: Store, filters: Filters, keys: Iterable[str] | None = 
 
 
 def breakdown(store: Store, filters: Filters, keys: Iterable[str] | None = None) -> pl.DataFrame:
-    """One row per platform with its KPIs."""
-    frame = combine(base_frame(store, filters), None, by_platform=True)
+    """One row per platform (paid metrics: per channel) with its KPIs."""
+    frame = measures(store, filters, None, True, keys)
     return evaluate(frame, filters.denominator, keys, keep=["platform"])
 
 
 def series(store: Store, filters: Filters, keys: Iterable[str], by_platform: bool = False) -> pl.DataFrame:
     """KPIs per time bucket (filters.granularity), optionally per platform."""
-    frame = combine(base_frame(store, filters), filters.granularity, by_platform)
+    frame = measures(store, filters, filters.granularity, by_platform, keys)
     by = ["bucket", "platform"] if by_platform else ["bucket"]
     return evaluate(frame, filters.denominator, keys, keep=by)
 

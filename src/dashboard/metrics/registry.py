@@ -40,10 +40,10 @@ def null_sum(*columns: str) -> pl.Expr:
 INTERACTIONS = null_sum("likes", "comments", "shares", "saves")
 
 
-def paired_columns() -> list[pl.Expr]:
+def paired_columns(pairs: tuple[tuple[str, str], ...] = PAIRS) -> list[pl.Expr]:
     """Row-level masked numerators and denominators for every pair (added before summing)."""
     exprs = []
-    for numerator, denominator in PAIRS:
+    for numerator, denominator in pairs:
         both = pl.col(numerator).is_not_null() & pl.col(denominator).is_not_null()
         exprs.append(pl.when(both).then(pl.col(numerator)).alias(f"{numerator}__{denominator}_num"))
         exprs.append(pl.when(both).then(pl.col(denominator)).alias(f"{numerator}__{denominator}_den"))
@@ -66,11 +66,12 @@ def _denominator(kind: str) -> Callable[[str], pl.Expr]:
 @dataclass(frozen=True)
 class Metric:
     key: str
-    unit: str  # count | rate | seconds | money
-    better: str  # up | down
+    unit: str  # count | rate | seconds | money | multiple (ROAS: 3.2×)
+    better: str  # up | down | neutral (spend: more is neither good nor bad)
     additive: bool  # sums over time (pacing scales the target by elapsed time) or a ratio/state
     expression: Callable[[str], pl.Expr]  # denominator kind -> expression over summed base columns
-    group: str  # growth | reach | engagement | content
+    group: str  # growth | reach | engagement | content | paid
+    source: str = "social"  # which base measures it needs (kpis.SOURCES): social | paid
 
 
 def _fixed(expr: pl.Expr) -> Callable[[str], pl.Expr]:
@@ -121,3 +122,38 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
 
 # metrics whose value depends on the chosen engagement denominator (shown beside the rate)
 DENOMINATOR_DEPENDENT = frozenset({"engagement_rate", "like_rate", "comment_rate", "share_rate", "save_rate"})
+
+
+# -- paid and channels (DESIGN.md section 4): over the channel measures of metrics/channels.py ------
+# ad impressions/clicks are their own keys (the social impressions/clicks come from other tables);
+# every ratio pairs numerator and denominator channel by channel, so organic revenue cannot inflate
+# ROAS and a channel without clicks cannot deflate CVR
+PAID_PAIRS = (("spend", "ad_impressions"), ("spend", "ad_clicks"), ("ad_clicks", "ad_impressions"),
+              ("conversions", "ad_clicks"), ("spend", "conversions"), ("revenue", "spend"), ("revenue", "cost"),
+              ("cost", "new_customers"))
+
+
+def _paid(key: str, unit: str, better: str, expr: pl.Expr, additive: bool = False) -> Metric:
+    return Metric(key, unit, better, additive, _fixed(expr), "paid", "paid")
+
+
+METRICS.update({m.key: m for m in [
+    _paid("spend", "money", "neutral", pl.col("spend"), True),
+    _paid("manual_cost", "money", "neutral", pl.col("manual_cost"), True),
+    _paid("cost", "money", "neutral", pl.col("cost"), True),
+    _paid("ad_impressions", "count", "up", pl.col("ad_impressions"), True),
+    _paid("ad_clicks", "count", "up", pl.col("ad_clicks"), True),
+    _paid("ad_click_rate", "rate", "up", paired("ad_clicks", "ad_impressions")),
+    _paid("cpm", "money", "down", paired("spend", "ad_impressions") * 1000),
+    _paid("cpc", "money", "down", paired("spend", "ad_clicks")),
+    _paid("conversions", "count", "up", pl.col("conversions"), True),
+    _paid("cvr", "rate", "up", paired("conversions", "ad_clicks")),
+    _paid("cpa", "money", "down", paired("spend", "conversions")),
+    _paid("conversion_value", "money", "up", pl.col("conversion_value"), True),
+    _paid("revenue", "money", "up", pl.col("revenue"), True),
+    _paid("roas", "multiple", "up", paired("revenue", "spend")),
+    _paid("roi", "rate", "up", ratio(pl.col("revenue__cost_num") - pl.col("revenue__cost_den"),
+                                     pl.col("revenue__cost_den"))),
+    _paid("new_customers", "count", "up", pl.col("new_customers"), True),
+    _paid("cac", "money", "down", paired("cost", "new_customers")),
+]})

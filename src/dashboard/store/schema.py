@@ -148,6 +148,10 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX IF NOT EXISTS posts_published ON posts (published_at)",
         "CREATE INDEX IF NOT EXISTS events_user ON events (user_id)",
     ],
+    # 3: target history entries that undo an earlier entry say which one (targets.undo_last)
+    [
+        "ALTER TABLE targets_history ADD COLUMN IF NOT EXISTS undoes BIGINT",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -28,6 +28,7 @@ from dashboard.metrics.content import (
     RANK_METRICS,
     content_type_mix,
     count_posts,
+    date_only_posts,
     denominator_coverage,
     engagement_heatmap,
     has_posts,
@@ -87,8 +88,10 @@ def _escape(text: str) -> str:
 
 
 def _denominator_switch() -> str:
-    """The switch writes st.session_state['denominator'], which sidebar_filters (and every other
-    page) reads; the widget's own key starts from it, so the choice survives page changes."""
+    """The switch writes st.session_state['denominator'], which the sidebar filters (drawn by the
+    shell before the page) read on later runs and every other page shares; this run applies it
+    with dataclasses.replace. The widget's own key starts from it, so the choice survives page
+    changes."""
     current = st.session_state.get("denominator") or cached(get_setting, "engagement_denominator")
     if current not in DENOMINATORS:
         current = DENOMINATORS[0]
@@ -169,19 +172,21 @@ def _display(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _column_config(frame: pl.DataFrame, denominator: str) -> dict:
+def _column_config(frame: pl.DataFrame, denominator: str, compact: bool = False) -> dict:
     rates = frame["engagement_rate"].drop_nulls() if "engagement_rate" in frame.columns else pl.Series([])
     top_rate = max(float(rates.max()), 1e-9) if len(rates) else 1.0
     config = {
-        "rank": st.column_config.NumberColumn(tr("content.rank"), format="%d", width="small"),
-        "title": st.column_config.TextColumn(tr("field.title"), width="large"),
+        "rank": st.column_config.NumberColumn(tr("content.rank"), format="%d", width=40),
+        "title": st.column_config.TextColumn(tr("field.title"), width=220 if compact else "large"),
         "platform": st.column_config.TextColumn(tr("field.platform")),
         "account": st.column_config.TextColumn(tr("field.account")),
         "content_type": st.column_config.TextColumn(tr("field.content_type")),
         "published_at": st.column_config.DatetimeColumn(tr("field.published_at"), format="YYYY-MM-DD HH:mm"),
         "interactions": st.column_config.NumberColumn(tr("metric.interactions"), format="localized"),
         "followers_at_post": st.column_config.NumberColumn(tr("content.followers_at_post"), format="localized"),
-        "engagement_rate": st.column_config.ProgressColumn(
+        "engagement_rate": st.column_config.NumberColumn(
+            rate_label(denominator, lang()), format="percent", help=tr("content.denominator_help"))
+        if compact else st.column_config.ProgressColumn(
             rate_label(denominator, lang()), format="percent", min_value=0.0, max_value=top_rate,
             help=tr("content.denominator_help")),
         "url": st.column_config.LinkColumn(tr("field.url"), display_text=tr("content.open_link"), width="small"),
@@ -202,17 +207,20 @@ def _ranking(filters: Filters) -> None:
     if top.is_empty():
         st.info(tr("content.no_ranked", metric=_metric_name(metric, filters.denominator)))
         return
-    columns = ["rank", "title", "platform", "published_at", metric]
-    columns += [c for c in ("interactions", "engagement_rate") if c not in columns] + ["url"]
-    config = _column_config(pl.concat([top, bottom]), filters.denominator)
+    columns = ["rank", "title", metric]
+    columns += [c for c in ("interactions", "engagement_rate") if c not in columns]
+    columns += ["platform", "published_at", "url"]
+    config = _column_config(pl.concat([top, bottom]), filters.denominator, compact=True)
     top_column, bottom_column = st.columns(2)
     top_column.markdown(f"**{tr('content.top', n=n)}**")
-    top_column.dataframe(_display(top), column_order=columns, column_config=config, hide_index=True)
+    top_column.dataframe(_display(top), column_order=columns, column_config=config, hide_index=True,
+                         placeholder="—")
     bottom_column.markdown(f"**{tr('content.bottom', n=n)}**")
     if bottom.is_empty():
         bottom_column.caption(tr("content.none_left"))
     else:
-        bottom_column.dataframe(_display(bottom), column_order=columns, column_config=config, hide_index=True)
+        bottom_column.dataframe(_display(bottom), column_order=columns, column_config=config, hide_index=True,
+                                placeholder="—")
     st.caption(tr("content.ranking_note"))
 
 
@@ -234,7 +242,7 @@ def _post_table(filters: Filters) -> None:
         columns.append("followers_at_post")
     columns += ["engagement_rate", "url"]
     st.dataframe(_display(table), column_order=columns, column_config=_column_config(table, filters.denominator),
-                 hide_index=True, height=420)
+                 hide_index=True, height=420, placeholder="—")
 
 
 # -- content types, heatmap ------------------------------------------------------------------------
@@ -243,15 +251,16 @@ def _content_types(filters: Filters) -> None:
     st.subheader(tr("content.section_types"))
     mix = cached(content_type_mix, filters)
     code = lang()
-    left, right = st.columns([3, 2])
-    left.plotly_chart(content_type_bars(mix, filters.denominator, code), key="content_types_chart",
-                      config=_CHART_CONFIG)
-    shown = mix.with_columns(pl.col("content_type").replace_strict(
-        {c: tr(f"content.type.{c}") if has(f"content.type.{c}") else c for c in mix["content_type"].unique()},
-        default=pl.col("content_type")))
+    st.plotly_chart(content_type_bars(mix, filters.denominator, code), key="content_types_chart",
+                    config=_CHART_CONFIG)
+    shown = mix.with_columns(
+        pl.col("content_type").replace_strict(
+            {c: tr(f"content.type.{c}") if has(f"content.type.{c}") else c for c in mix["content_type"].unique()},
+            default=pl.col("content_type")),
+        pl.col("avg_views").round(0))
     denominator = tr(f"denominator.{filters.denominator}")
-    right.dataframe(
-        shown, hide_index=True,
+    st.dataframe(
+        shown, hide_index=True, placeholder="—",
         column_order=["content_type", "posts", "interactions_per_post", "engagement_rate_median",
                       "engagement_rate_pooled", "avg_views"],
         column_config={
@@ -265,7 +274,7 @@ def _content_types(filters: Filters) -> None:
                 f"{tr('content.rate_pooled')} (÷ {denominator})", format="percent"),
             "avg_views": st.column_config.NumberColumn(tr("content.avg_views"), format="localized"),
         })
-    right.caption(tr("content.types_caption", denominator=denominator))
+    st.caption(tr("content.types_caption", denominator=denominator))
 
 
 def _heatmap(filters: Filters) -> None:
@@ -274,6 +283,8 @@ def _heatmap(filters: Filters) -> None:
     st.plotly_chart(engagement_heatmap_chart(cells, filters.denominator, filters.tz, lang()),
                     key="content_heatmap_chart", config=_CHART_CONFIG)
     st.caption(tr("content.heatmap_caption", tz=filters.tz))
+    if undated := cached(date_only_posts, filters):
+        st.caption(tr("content.heatmap_date_only", count=undated))
 
 
 # -- cadence ---------------------------------------------------------------------------------------
@@ -291,7 +302,7 @@ def _cadence(filters: Filters) -> None:
         if not behind.is_empty():
             items = [f"{tr('platform.' + r['platform'])} {r['iso_week']}: {r['posts']} / {_short(r['plan'])}"
                      for r in behind.iter_rows(named=True)]
-            st.warning(tr("content.cadence_behind", items="; ".join(items)))
+            st.warning(tr("content.cadence_behind", items=("；" if lang() == "zh" else "; ").join(items)))
     else:
         st.info(tr("content.cadence_no_plan"))
     _plan_editor(expanded=not has_plan)
@@ -313,7 +324,8 @@ def _plan_editor(expanded: bool) -> None:
         for index, platform in enumerate(platforms):
             values[platform] = columns[index % len(columns)].number_input(
                 tr(f"platform.{platform}"), min_value=0.0, max_value=200.0, step=1.0,
-                value=float(plan.get(platform) or 0.0), key=f"content_plan_{platform}", help=tr("content.plan_help"))
+                value=float(plan.get(platform) or 0.0), format="%g", key=f"content_plan_{platform}",
+                help=tr("content.plan_help"))
         if st.form_submit_button(tr("content.plan_save"), type="primary"):
             set_setting(store(), "posting_plan", {p: v for p, v in values.items() if v and v > 0})
             st.session_state["content_plan_message"] = tr("content.plan_saved")
@@ -321,6 +333,13 @@ def _plan_editor(expanded: bool) -> None:
 
 
 # -- video -----------------------------------------------------------------------------------------
+
+def _tile_seconds(value: float | None) -> float | None:
+    """Round for a tile: whole hours from 100 h up, else tenths of a second (no '2,071.92 h')."""
+    if value is None:
+        return None
+    return round(value / 3600) * 3600 if value >= 360_000 else round(value, 1)
+
 
 def _video(filters: Filters) -> None:
     st.subheader(tr("content.section_video"))
@@ -330,21 +349,26 @@ def _video(filters: Filters) -> None:
         return
     code = lang()
     row = total.row(0, named=True)
-    tiles = (("content.videos", row["videos"], "count"), ("content.video_views", row["views"], "count"),
-             ("content.watch_time", row["watch_time_s"], "seconds"),
-             ("content.avg_watch", row["avg_watch_s"], "seconds"),
-             ("content.completion", row["completion_rate"], "rate"))
-    for column, (key, value, unit) in zip(st.columns(len(tiles)), tiles, strict=True):
-        column.metric(tr(key), format_value(value, unit, code), border=True)
+    tiles = ((tr("content.videos"), format_value(row["videos"], "count", code)),
+             (tr("content.video_views"), format_value(row["views"], "count", code)),
+             (tr("content.watch_time"), format_value(_tile_seconds(row["watch_time_s"]), "seconds", code)),
+             (tr("content.avg_watch"), format_value(_tile_seconds(row["avg_watch_s"]), "seconds", code)),
+             (tr("content.completion"), format_value(row["completion_rate"], "rate", code)))
+    for column, (label, value) in zip(st.columns(len(tiles)), tiles, strict=True):
+        column.metric(label, value, border=True)
     per_platform = cached(video_stats, filters)
-    shown = per_platform.with_columns(pl.col("platform").replace_strict(
-        {p: tr(f"platform.{p}") for p in per_platform["platform"].unique()}, default=pl.col("platform")))
-    st.dataframe(shown, hide_index=True, column_config={
-        "platform": st.column_config.TextColumn(tr("field.platform")),
-        "videos": st.column_config.NumberColumn(tr("content.videos"), format="localized"),
-        "views": st.column_config.NumberColumn(tr("content.video_views"), format="localized"),
-        "watch_time_s": st.column_config.NumberColumn(tr("content.watch_time"), format="duration"),
-        "avg_watch_s": st.column_config.NumberColumn(tr("content.avg_watch"), format="duration"),
-        "completion_rate": st.column_config.NumberColumn(tr("content.completion"), format="percent"),
-    })
+    shown = per_platform.with_columns(
+        pl.col("platform").replace_strict({p: tr(f"platform.{p}") for p in per_platform["platform"].unique()},
+                                          default=pl.col("platform")),
+        (pl.col("watch_time_s") / 3600).alias("watch_time_h"))
+    st.dataframe(shown, hide_index=True, placeholder="—",
+                 column_order=["platform", "videos", "views", "watch_time_h", "avg_watch_s", "completion_rate"],
+                 column_config={
+                     "platform": st.column_config.TextColumn(tr("field.platform")),
+                     "videos": st.column_config.NumberColumn(tr("content.videos"), format="localized"),
+                     "views": st.column_config.NumberColumn(tr("content.video_views"), format="localized"),
+                     "watch_time_h": st.column_config.NumberColumn(tr("content.watch_time_h"), format="%.1f"),
+                     "avg_watch_s": st.column_config.NumberColumn(tr("content.avg_watch_s"), format="%.1f"),
+                     "completion_rate": st.column_config.NumberColumn(tr("content.completion"), format="percent"),
+                 })
     st.caption(tr("content.video_caption"))

@@ -14,8 +14,8 @@ from dashboard.ingest.normalise import ImportContext, normalise
 from dashboard.ingest.pipeline import FileResult, import_bytes, undo_import
 from dashboard.ingest.platforms import KNOWN_PLATFORMS
 from dashboard.ingest.read import Table
-from dashboard.ingest.spec import normalise_header
-from dashboard.settings import workspace_tz
+from dashboard.ingest.spec import column_names, normalise_header
+from dashboard.settings import get_setting, pseudonym_salt, set_setting, workspace_tz
 from dashboard.store.db import StoreError
 from dashboard.store.schema import CANONICAL
 from dashboard.ui.context import labeller, lang, store, tr
@@ -45,7 +45,11 @@ def _upload_section() -> None:
     files = st.file_uploader(tr("data.uploader"), accept_multiple_files=True, key="uploads",
                              help=tr("data.uploader_help"))
     account = st.text_input(tr("data.account"), key="upload_account", help=tr("data.account_help"))
+    pseudonymise = st.checkbox(tr("data.pseudonymise"), value=bool(get_setting(store(), "pseudonymise")),
+                               key="upload_pseudonymise", help=tr("data.pseudonymise_help"))
     if st.button(tr("data.import_button"), type="primary", disabled=not files, key="import_button"):
+        if pseudonymise != bool(get_setting(store(), "pseudonymise")):
+            set_setting(store(), "pseudonymise", pseudonymise)  # the next session starts from this choice
         _run_imports([(f.name, f.getvalue()) for f in files], account.strip() or None)
     results: list[FileResult] = st.session_state.get("import_results", [])
     if results:
@@ -61,7 +65,7 @@ def _run_imports(files: list[tuple[str, bytes]], account: str | None) -> None:
     results: list[FileResult] = []
     to_map: dict[str, tuple[bytes, list[Table]]] = {}
     for index, (name, data) in enumerate(files):
-        file_results = import_bytes(store(), name, data, account=account)
+        file_results = import_bytes(store(), name, data, account=account, pseudonymise=_pseudonymise())
         results.extend(file_results)
         for result in file_results:
             if result.unrecognised:
@@ -88,9 +92,19 @@ def _result_line(result: FileResult) -> None:
 
 # -- mapping an unknown file --------------------------------------------------------------------
 
+def _pseudonymise() -> bool:
+    return bool(st.session_state.get("upload_pseudonymise"))
+
+
 def _guess_header_row(table: Table) -> int:
     rows = table.rows[:10]
     return max(range(len(rows)), key=lambda i: (sum(1 for c in rows[i] if c.strip()), -i)) if rows else 0
+
+
+def _looks_headerless(row: list[str]) -> bool:
+    """Every cell of the would-be header holds a digit: a data row (a CDNOW-style transaction log)."""
+    cells = [c for c in row if c.strip()]
+    return bool(cells) and all(any(ch.isdigit() for ch in c) for c in cells)
 
 
 def _mapping_step(name: str, data: bytes, tables: list[Table]) -> None:
@@ -101,9 +115,19 @@ def _mapping_step(name: str, data: bytes, tables: list[Table]) -> None:
     if len(tables) > 1:
         sheet = st.selectbox(tr("map.sheet"), [t.sheet or t.source for t in tables], key=f"{key}_sheet")
         table = next(t for t in tables if (t.sheet or t.source) == sheet)
-    header_row = st.number_input(tr("map.header_row"), min_value=1, max_value=max(1, min(30, len(table.rows))),
-                                 value=_guess_header_row(table) + 1, key=f"{key}_header") - 1
-    header = table.rows[header_row]
+    headerless = st.checkbox(tr("map.headerless"), value=_looks_headerless(table.rows[_guess_header_row(table)]),
+                             key=f"{key}_headerless", help=tr("map.headerless_help"))
+    if headerless:  # every row is data; columns are named by position
+        header_row, width = 0, max(len(row) for row in table.rows[:30])
+        header = column_names(width)
+        samples = {name: table.rows[0][i] if i < len(table.rows[0]) else "" for i, name in enumerate(header)}
+        labels = {name: tr("map.column_sample", n=i + 1, sample=samples[name][:24])
+                  for i, name in enumerate(header)}
+    else:
+        header_row = st.number_input(tr("map.header_row"), min_value=1, max_value=max(1, min(30, len(table.rows))),
+                                     value=_guess_header_row(table) + 1, key=f"{key}_header") - 1
+        header = table.rows[header_row]
+        labels = {}
     left, middle, right = st.columns(3)
     platforms = sorted(KNOWN_PLATFORMS)
     platform = left.selectbox(tr("map.platform"), platforms, index=platforms.index("custom"),
@@ -118,7 +142,8 @@ def _mapping_step(name: str, data: bytes, tables: list[Table]) -> None:
         guess = next((h for h in options[1:] if normalise_header(h) in
                       {canonical, normalise_header(templates.zh_header(canonical))}), _NONE)
         choice = grid[index % 3].selectbox(tr("field." + canonical), options, index=options.index(guess),
-                                           key=f"{key}_{table_name}_{canonical}")
+                                           key=f"{key}_{table_name}_{canonical}",
+                                           format_func=lambda option, shown=labels: shown.get(option, option))
         if choice != _NONE:
             column_map[canonical] = choice
     constants: dict[str, str] = {}
@@ -127,12 +152,14 @@ def _mapping_step(name: str, data: bytes, tables: list[Table]) -> None:
         if fixed:
             constants["event_type"] = fixed
     missing = templates.missing_required(table_name, column_map, constants)
-    spec = spec_from_mapping(header, platform, kind, table_name, column_map, constants)
-    preview_table = Table(table.source, table.sheet, table.rows[: header_row + 21],
-                          table.line_numbers[: header_row + 21], table.encoding, table.delimiter)
+    spec = spec_from_mapping(header, platform, kind, table_name, column_map, constants, headerless)
+    preview_rows = 20 if headerless else header_row + 21
+    preview_table = Table(table.source, table.sheet, table.rows[:preview_rows],
+                          table.line_numbers[:preview_rows], table.encoding, table.delimiter)
     if column_map:
         ctx = ImportContext(file_name=name, tz=workspace_tz(store()), today=date.today(),
-                            now=_now(), account=st.session_state.get("upload_account") or None)
+                            now=_now(), account=st.session_state.get("upload_account") or None,
+                            salt=pseudonym_salt(store()) if _pseudonymise() else None)
         preview = normalise(preview_table, spec, header_row, ctx)
         st.markdown(f"**{tr('map.preview')}**")
         rows = [{tr("field." + c): r.get(c) for c in column_map} for r in preview.rows[:10]]
@@ -143,9 +170,9 @@ def _mapping_step(name: str, data: bytes, tables: list[Table]) -> None:
     if missing:
         st.info(tr("map.missing", fields=", ".join(tr("field." + m) for m in missing)))
     if st.button(tr("map.import"), type="primary", disabled=bool(missing) or not column_map, key=f"{key}_go"):
-        save_mapping(store(), header, platform, kind, table_name, column_map, constants)
+        save_mapping(store(), header, platform, kind, table_name, column_map, constants, headerless)
         account = st.session_state.get("upload_account") or None
-        results = import_bytes(store(), name, data, account=account)
+        results = import_bytes(store(), name, data, account=account, pseudonymise=_pseudonymise())
         st.session_state["import_results"] = [
             r for r in st.session_state.get("import_results", []) if r.file != name] + results
         st.session_state["to_map"].pop(name, None)

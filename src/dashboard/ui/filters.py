@@ -3,10 +3,17 @@
 URL parameters: period (a preset or 'custom'), start, end (ISO dates, for custom), platforms and
 accounts (comma-separated), grain (day/week/month). Widget state starts from the URL once per
 session; afterwards the URL follows the widgets.
+
+The widgets are drawn by the app shell before the page runs: Streamlit ties a widget's identity
+to the page that draws it, so filters drawn by each page would reset on every page change.
+Pages read the result with `sidebar_filters()`.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
 import streamlit as st
@@ -21,23 +28,25 @@ _DEFAULT_PRESET = "last_28"
 
 
 def _from_url() -> None:
-    """Seed widget state from the URL the first time a session sees it."""
-    if st.session_state.get("_filters_seeded"):
+    """Seed the widgets from the URL the first time a session sees it."""
+    state = st.session_state
+    if state.get("_filters_seeded"):
         return
     params = st.query_params
-    preset = params.get("period", _DEFAULT_PRESET)
-    st.session_state["f_preset"] = preset if preset in PRESETS else _DEFAULT_PRESET
+    preset = params.get("period")
+    if preset in PRESETS:
+        state["f_preset"] = preset
     for key in ("start", "end"):
         try:
-            st.session_state[f"f_{key}"] = date.fromisoformat(params[key])
+            state[f"f_{key}"] = date.fromisoformat(params[key])
         except (KeyError, ValueError):
             pass
     for key in ("platforms", "accounts"):
         if params.get(key):
-            st.session_state[f"f_{key}"] = [v for v in params[key].split(",") if v]
+            state[f"f_{key}"] = [v for v in params[key].split(",") if v]
     if params.get("grain") in GRANULARITIES:
-        st.session_state["f_grain"] = params["grain"]
-    st.session_state["_filters_seeded"] = True
+        state["f_grain"] = params["grain"]
+    state["_filters_seeded"] = True
 
 
 def anchor_day() -> date:
@@ -49,19 +58,44 @@ def anchor_day() -> date:
     return min(today, last) if last else today
 
 
+_drawn = threading.local()  # the filters the shell drew in this script run (same thread as the page)
+
+
 def sidebar_filters() -> Filters:
+    """The filters the shell drew for this run; drawn here when a page runs on its own (AppTest
+    reruns a page script without the entrypoint)."""
+    filters = getattr(_drawn, "filters", None)
+    return filters if filters is not None else draw_sidebar_filters()
+
+
+@contextmanager
+def shell_filters() -> Iterator[None]:
+    """Draw the filters in the shell and lend them to the page that runs inside this block."""
+    try:
+        _drawn.filters = draw_sidebar_filters()
+    except Exception:  # noqa: BLE001 - the page draws them itself inside its own guard
+        _drawn.filters = None
+    try:
+        yield
+    finally:
+        _drawn.filters = None
+
+
+def draw_sidebar_filters() -> Filters:
     _from_url()
     db = store()
     tz = str(workspace_tz(db))
     anchor = anchor_day()
+    default_start, default_end = preset_period(_DEFAULT_PRESET, anchor)
+    st.session_state.setdefault("f_preset", _DEFAULT_PRESET)
+    st.session_state.setdefault("f_start", default_start)
+    st.session_state.setdefault("f_end", default_end)
     sidebar = st.sidebar
     sidebar.markdown(f"**{tr('filters.title')}**")
     preset = sidebar.selectbox(tr("filters.period"), PRESETS, key="f_preset", format_func=labeller("preset."))
     if preset == "custom":
-        default = preset_period(_DEFAULT_PRESET, anchor)
-        start = sidebar.date_input(tr("filters.start"), value=st.session_state.get("f_start", default[0]),
-                                   key="f_start")
-        end = sidebar.date_input(tr("filters.end"), value=st.session_state.get("f_end", default[1]), key="f_end")
+        start = sidebar.date_input(tr("filters.start"), key="f_start")
+        end = sidebar.date_input(tr("filters.end"), key="f_end")
         if end < start:
             sidebar.warning(tr("filters.end_before_start"))
             end = start

@@ -98,26 +98,24 @@ def _charts(filters: Filters, series: pl.DataFrame) -> None:
     totals = series.filter(pl.col("is_total") & pl.col("followers").is_not_null())
     changes = series.filter(~pl.col("is_total") & pl.col("followers").is_not_null())
     if not totals.is_empty():
-        st.plotly_chart(followers_over_time(totals, code, title=tr("growth.chart_followers"), key="followers"),
-                        key="growth_followers", width="stretch")
+        st.markdown(f"**{tr('growth.chart_followers')}**")
+        st.plotly_chart(followers_over_time(totals, code, key="followers"), key="growth_followers", width="stretch")
     if not changes.is_empty():
-        st.plotly_chart(followers_over_time(changes, code, key="changes",
-                                            title=tr("growth.chart_change", start=filters.start.isoformat())),
-                        key="growth_changes", width="stretch")
+        st.markdown(f"**{tr('growth.chart_change', start=filters.start.isoformat())}**")
+        st.plotly_chart(followers_over_time(changes, code, key="changes"), key="growth_changes", width="stretch")
         st.caption(tr("growth.chart_change_caption"))
     table = cached(growth_table, filters)
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(gained_lost_net(table, code, title=tr("growth.chart_gain_loss", grain=grain)),
-                        key="growth_gain_loss", width="stretch")
+        st.markdown(f"**{tr('growth.chart_gain_loss', grain=grain)}**")
+        st.plotly_chart(gained_lost_net(table, code), key="growth_gain_loss", width="stretch")
+        st.caption(tr("growth.gain_loss_caption"))
     with right:
-        rates = table.filter(pl.col("growth_rate").is_not_null())
-        if rates.is_empty():
-            st.markdown(f"**{tr('growth.chart_rate', grain=grain)}**")
+        st.markdown(f"**{tr('growth.chart_rate', grain=grain)}**")
+        if table.filter(pl.col("growth_rate").is_not_null()).is_empty():
             st.info(tr("growth.rate_unknown"))
         else:
-            st.plotly_chart(growth_rate_by_platform(table, code, title=tr("growth.chart_rate", grain=grain)),
-                            key="growth_rate", width="stretch")
+            st.plotly_chart(growth_rate_by_platform(table, code), key="growth_rate", width="stretch")
 
 
 # -- per-account table and notes ----------------------------------------------------------------
@@ -127,6 +125,8 @@ def _account_label(platform: str, account: str) -> str:
 
 
 def _how(row: dict[str, Any]) -> str:
+    if not row["days_with_value"]:
+        return tr("growth.how.partial")
     if row["days_baseline"]:
         return tr("growth.how.changes_only")
     if row["days_reported"] == row["days"]:
@@ -141,25 +141,24 @@ def _accounts(filters: Filters) -> None:
         return
     st.subheader(tr("growth.accounts_title"))
     rows = summary.to_dicts()
+    numbers = ("followers_end", "net", "growth_rate", "gained", "lost")  # start = end - net: left out for width
     columns = {
-        "platform": tr("field.platform"), "account": tr("field.account"),
-        "followers_start": tr("metric.followers_start"), "followers_end": tr("metric.followers_end"),
+        "account": tr("growth.col_account"),
+        "followers_end": tr("metric.followers_end"),
         "gained": tr("metric.followers_gained"), "lost": tr("metric.followers_lost"),
         "net": tr("metric.followers_net"), "growth_rate": tr("metric.follower_growth_rate"),
         "how": tr("growth.col_how"),
     }
     table = pl.DataFrame(
-        [{columns["platform"]: tr(f"platform.{r['platform']}"), columns["account"]: r["account"],
-          **{columns[k]: r[k] for k in ("followers_start", "followers_end", "gained", "lost", "net", "growth_rate")},
-          columns["how"]: _how(r)} for r in rows],
-        schema={columns["platform"]: pl.String, columns["account"]: pl.String,
-                **{columns[k]: pl.Float64 for k in ("followers_start", "followers_end", "gained", "lost", "net",
-                                                    "growth_rate")},
+        [{columns["account"]: _account_label(r["platform"], r["account"]),
+          **{columns[k]: r[k] for k in numbers}, columns["how"]: _how(r)} for r in rows],
+        schema={columns["account"]: pl.String, **{columns[k]: pl.Float64 for k in numbers},
                 columns["how"]: pl.String})
-    config = {columns[k]: st.column_config.NumberColumn(format="localized")
-              for k in ("followers_start", "followers_end", "gained", "lost", "net")}
+    config: dict[str, Any] = {columns[k]: st.column_config.NumberColumn(format="localized")
+                              for k in numbers if k != "growth_rate"}
     config[columns["growth_rate"]] = st.column_config.NumberColumn(format="percent")
-    st.dataframe(table, hide_index=True, column_config=config, key="growth_accounts")
+    config[columns["how"]] = st.column_config.TextColumn(width="medium")
+    st.dataframe(table, hide_index=True, column_config=config, key="growth_accounts", placeholder="—")
     _notes(filters, rows)
 
 
@@ -172,6 +171,8 @@ def _notes(filters: Filters, rows: list[dict[str, Any]]) -> None:
     notes: list[str] = []
     for row in rows:
         who = f"**{_escape(_account_label(row['platform'], row['account']))}**"
+        if not row["days_with_value"]:
+            notes.append(tr("growth.note.partial", account=who))
         if row["days_baseline"]:
             notes.append(tr("growth.note.baseline", account=who, start=filters.start.isoformat()))
         if row["days_derived_total"]:
@@ -209,21 +210,20 @@ def _follows(filters: Filters) -> None:
     else:
         st.caption(tr("growth.follows_summary_no_net", posts=summary["posts"],
                       follows=format_value(summary["follows"], "count", code)))
-    names = {"published": tr("growth.col_published"), "platform": tr("field.platform"),
-             "account": tr("field.account"), "post": tr("growth.col_post"), "follows": tr("growth.col_follows"),
-             "share": tr("growth.col_share"), "link": tr("growth.col_link")}
+    names = {"post": tr("growth.col_post"), "follows": tr("growth.col_follows"), "share": tr("growth.col_share"),
+             "account": tr("growth.col_account"), "published": tr("growth.col_published"),
+             "link": tr("growth.col_link")}
     table = pl.DataFrame(
-        [{names["published"]: r["published_local"], names["platform"]: tr(f"platform.{r['platform']}"),
-          names["account"]: r["account"], names["post"]: r["label"], names["follows"]: r["follows"],
-          names["share"]: r["share_of_net"], names["link"]: _safe_url(r["url"])} for r in posts.to_dicts()],
-        schema={names["published"]: pl.Datetime("us"), names["platform"]: pl.String, names["account"]: pl.String,
-                names["post"]: pl.String, names["follows"]: pl.Float64, names["share"]: pl.Float64,
-                names["link"]: pl.String})
+        [{names["post"]: r["label"], names["follows"]: r["follows"], names["share"]: r["share_of_net"],
+          names["account"]: _account_label(r["platform"], r["account"]), names["published"]: r["published_local"],
+          names["link"]: _safe_url(r["url"])} for r in posts.to_dicts()],
+        schema={names["post"]: pl.String, names["follows"]: pl.Float64, names["share"]: pl.Float64,
+                names["account"]: pl.String, names["published"]: pl.Datetime("us"), names["link"]: pl.String})
     st.markdown(f"**{tr('growth.follows_top', count=min(TOP_POSTS, posts.height))}**")
-    st.dataframe(table, hide_index=True, key="growth_follows", column_config={
-        names["published"]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+    st.dataframe(table, hide_index=True, key="growth_follows", placeholder="—", column_config={
         names["post"]: st.column_config.TextColumn(width="large"),
         names["follows"]: st.column_config.NumberColumn(format="localized"),
         names["share"]: st.column_config.NumberColumn(format="percent"),
+        names["published"]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
         names["link"]: st.column_config.LinkColumn(display_text=tr("growth.open_link")),
     })

@@ -13,6 +13,7 @@ from dashboard.metrics.kpis import change, kpi_comparison, series
 from dashboard.metrics.registry import DENOMINATOR_DEPENDENT, METRICS
 from dashboard.ui.cache import cached
 from dashboard.ui.context import lang, tr
+from dashboard.ui.target_badges import tile_caption, tile_statuses
 
 
 def metric_label(key: str, denominator: str) -> str:
@@ -25,6 +26,7 @@ def metric_label(key: str, denominator: str) -> str:
 def kpi_tiles(filters: Filters, keys: Sequence[str], per_row: int = 4) -> None:
     both = cached(kpi_comparison, filters, tuple(keys))
     trend = cached(series, filters, tuple(keys))
+    targets = tile_statuses(filters, keys)  # the target badge under a tile whose metric has one
     rows = [keys[i:i + per_row] for i in range(0, len(keys), per_row)]
     for row in rows:
         columns = st.columns(per_row)
@@ -38,8 +40,10 @@ def kpi_tiles(filters: Filters, keys: Sequence[str], per_row: int = 4) -> None:
             values = trend[key].to_list() if key in trend.columns else []
             column.metric(
                 metric_label(key, filters.denominator), format_value(current, metric.unit, lang()), delta,
-                delta_color="normal" if metric.better == "up" else "inverse", border=True,
+                delta_color={"up": "normal", "down": "inverse"}.get(metric.better, "off"), border=True,
                 help=tr(f"formula.{key}"),
                 chart_data=[v for v in values if v is not None] or None, chart_type="area",
                 delta_description=tr("kpi.vs_previous", value=format_value(previous, metric.unit, lang())),
             )
+            if key in targets:
+                tile_caption(column, targets[key])

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.charts import format_value, line_by_platform
 from dashboard.i18n import fmt_percent
+from dashboard.metrics.channels import has_channel_data
 from dashboard.metrics.insights import biggest_changes
 from dashboard.metrics.kpis import breakdown, series
 from dashboard.metrics.registry import METRICS
@@ -15,9 +16,11 @@ from dashboard.ui.cache import cached
 from dashboard.ui.context import lang, tr
 from dashboard.ui.filters import sidebar_filters
 from dashboard.ui.kpi_tiles import kpi_tiles, metric_label
+from dashboard.ui.target_badges import chart_target
 
 TILES = ("followers_end", "followers_net", "follower_growth_rate", "impressions",
          "reach", "interactions", "engagement_rate", "posts")
+PAID_TILES = ("spend", "conversions", "roas", "roi")  # when ads, costs or orders are imported
 TABLE = ("followers_end", "followers_net", "impressions", "reach", "views", "interactions", "engagement_rate",
          "posts")
 
@@ -30,7 +33,7 @@ def render() -> None:
         return
     st.caption(tr("overview.period", start=filters.start.isoformat(), end=filters.end.isoformat(),
                   prev_start=filters.previous().start.isoformat(), prev_end=filters.previous().end.isoformat()))
-    kpi_tiles(filters, TILES)
+    kpi_tiles(filters, TILES + PAID_TILES if cached(has_channel_data) else TILES)
 
     st.subheader(tr("overview.changed_most"))
     insights = cached(biggest_changes, filters)
@@ -55,8 +58,8 @@ def render() -> None:
     labels = {k: metric_label(k, filters.denominator) for k in TABLE}
     key = st.selectbox(tr("overview.trend_metric"), TABLE, format_func=labels.get, key="overview_trend_metric")
     trend = cached(series, filters, (key,), True)
-    st.plotly_chart(line_by_platform(trend, "bucket", key, METRICS[key].unit, lang(),
-                                     key=f"overview-{key}"), key=f"overview_chart_{key}")
+    figure = line_by_platform(trend, "bucket", key, METRICS[key].unit, lang(), key=f"overview-{key}")
+    st.plotly_chart(chart_target(figure, key, filters), key=f"overview_chart_{key}")
 
 
 def _platform_table(table: pl.DataFrame, denominator: str) -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import demo
 from dashboard.i18n import LANGUAGES
 from dashboard.ui.context import guarded, lang, store, tr
+from dashboard.ui.filters import shell_filters
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -17,6 +18,9 @@ PAGES = [
     ("pages/overview.py", "page.overview", ":material/dashboard:"),
     ("pages/growth.py", "page.growth", ":material/trending_up:"),
     ("pages/content.py", "page.content", ":material/article:"),
+    ("pages/channels.py", "page.channels", ":material/paid:"),
+    ("pages/targets.py", "page.targets", ":material/flag:"),
+    ("pages/alerts.py", "page.alerts", ":material/notifications:"),
     ("pages/data.py", "page.data", ":material/upload_file:"),
     ("pages/definitions.py", "page.definitions", ":material/menu_book:"),
 ]
@@ -63,4 +67,5 @@ def run() -> None:
     _language_picker()
     guarded(_ensure_demo)
     guarded(_demo_banner)
-    navigation.run()
+    with shell_filters():
+        navigation.run()

@@ -1,0 +1,585 @@
+"""User lifecycle (DESIGN.md section 5): flows, stages, funnel, cohorts and active users, from `events`.
+
+Every figure is DuckDB SQL over the events table; Python only shapes the small results.
+
+Definitions (days are calendar days in the workspace time zone; a period is a day, an ISO week
+starting Monday, or a calendar month):
+- A user is *active* on a day with at least one event of any type. Several events of one user in
+  one day or period count once.
+- Flows per period P (PostHog-style), counting activity up to the `end` date and judging "first
+  ever" on the whole stored history before it:
+  new = first-ever activity in P; retained = active in P and in the period before;
+  resurrected = active in P, not in the period before, seen before; dormant = active in the period
+  before, not in P (returned as a negative number); churned = users whose `churn_days`-th day
+  without activity falls in P (a user last active on day L churns on day L + churn_days, unless
+  active again by then). active = new + retained + resurrected.
+- Stage on a date D (one stage per user seen on or before D, in this order of precedence):
+  new = first seen within `new_days` (D - first day < new_days); active = last activity within
+  `active_days` (D - last day < active_days); silent = D - last day < churn_days; churned = the rest.
+- Funnel over the users acquired (first-ever activity) in [start, end], followed through all the
+  stored history: acquired -> activated (an activation event on one of the first `activation_days`
+  days) -> retained (active again `retention_days` or more days after the first day) -> converted
+  (a conversion event). Each step is a subset of the one before. A step is reached at the moment its
+  condition and the previous step's both hold (greatest of the two times), so the median time
+  between steps is never negative.
+- Cohorts: users by the period of their first-ever activity; age k = k periods later. "on": share
+  of the cohort active in the period of age k; "on_or_after": share active in that period or any
+  later one. Cells of periods after the last stored data are left out; the average row weights
+  each cohort by its users.
+- Revenue and purchases: an event repeated with the same user, time, type and revenue counts once.
+  A purchase is an event whose type is a conversion event.
+- Event types compare in lower case; a channel is trimmed and an empty one is unknown. The
+  conversion event types are the workspace's `conversion_events` setting (shared with channel ROI);
+  the other thresholds live in the `lifecycle` setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from dashboard.settings import DEFAULTS, get_setting
+from dashboard.store.db import Store
+
+PERIODS = ("day", "week", "month")
+STAGES = ("new", "active", "silent", "churned")
+FLOWS = ("new", "retained", "resurrected", "dormant", "churned")
+STEPS = ("acquired", "activated", "retained", "converted")
+COHORT_MODES = ("on", "on_or_after")
+DAY_FIELDS = ("new_days", "active_days", "churn_days", "activation_days", "retention_days")
+MAX_DAYS = 3650
+USER_COLUMNS = ("user_id", "channel", "first_seen", "last_active", "revenue")
+
+
+def threshold_problems(values: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """What is wrong with a set of thresholds, as (i18n code suffix, params); empty when valid."""
+    problems: list[tuple[str, dict[str, Any]]] = []
+    for name in DAY_FIELDS:
+        value = values.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DAYS:
+            problems.append(("days_range", {"field": name, "max": MAX_DAYS}))
+    if not problems:
+        if values["active_days"] > values["churn_days"]:
+            problems.append(("active_over_churn", {}))
+        if values["new_days"] > values["churn_days"]:
+            problems.append(("new_over_churn", {}))
+    for name in ("activation_events", "conversion_events"):
+        chosen = values.get(name)
+        if not chosen or not all(isinstance(v, str) and v for v in chosen):
+            problems.append(("no_events", {"field": name}))
+    return problems
+
+
+@dataclass(frozen=True)
+class LifecycleParams:
+    """Thresholds (LIFECYCLE settings), the workspace time zone, and an optional filter on the
+    users' acquisition (first-touch) channel."""
+
+    tz: str = "UTC"
+    new_days: int = 7
+    active_days: int = 7
+    churn_days: int = 30
+    activation_days: int = 7
+    retention_days: int = 7
+    activation_events: tuple[str, ...] = tuple(DEFAULTS["lifecycle"]["activation_events"])
+    conversion_events: tuple[str, ...] = tuple(DEFAULTS["conversion_events"])
+    channels: tuple[str, ...] = field(default=())  # empty: every user
+
+    def __post_init__(self) -> None:
+        problems = threshold_problems(self.thresholds())
+        if problems:
+            raise ValueError(f"invalid lifecycle thresholds: {problems}")
+
+    def thresholds(self) -> dict[str, Any]:
+        """Every threshold as plain values (lists for the event types)."""
+        return {f.name: (list(getattr(self, f.name)) if f.name.endswith("_events") else getattr(self, f.name))
+                for f in fields(self) if f.name not in ("tz", "channels")}
+
+
+def normalise_events(values: Any) -> tuple[str, ...]:
+    """Event types as compared: trimmed, lower case, each once, in the order given."""
+    out: list[str] = []
+    for value in values if isinstance(values, list | tuple) else []:
+        text = str(value).strip().lower()
+        if text and text not in out:
+            out.append(text)
+    return tuple(out)
+
+
+def settings_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Thresholds split the way they are stored: {'lifecycle': {...}, 'conversion_events': [...]}."""
+    lifecycle = {k: (list(v) if k.endswith("_events") else v) for k, v in values.items()
+                 if k in DEFAULTS["lifecycle"]}
+    return {"lifecycle": lifecycle, "conversion_events": list(values.get("conversion_events") or [])}
+
+
+def params_from_settings(store: Store, channels: tuple[str, ...] = ()) -> LifecycleParams:
+    """The workspace's thresholds (stored values over the defaults), conversion events and time zone."""
+    stored = get_setting(store, "lifecycle") or {}
+    merged = {**DEFAULTS["lifecycle"], **(stored if isinstance(stored, dict) else {}),
+              "conversion_events": get_setting(store, "conversion_events")}
+    known = {f.name for f in fields(LifecycleParams)}
+    values = {k: (normalise_events(v) if k.endswith("_events") else v) for k, v in merged.items() if k in known}
+    try:
+        return LifecycleParams(tz=str(get_setting(store, "timezone") or "UTC"), channels=tuple(channels), **values)
+    except (TypeError, ValueError):  # a damaged setting: the defaults rather than a broken page
+        return LifecycleParams(tz=str(get_setting(store, "timezone") or "UTC"), channels=tuple(channels))
+
+
+# -- SQL building blocks -------------------------------------------------------------------------
+
+class _Bind:
+    """Numbered parameters ($1, $2 ...); a name bound twice reuses its number."""
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+        self._index: dict[str, int] = {}
+
+    def __call__(self, name: str, value: Any, cast: str | None = None) -> str:
+        if name not in self._index:
+            self.values.append(value)
+            self._index[name] = len(self.values)
+        ref = f"${self._index[name]}"
+        return f"CAST({ref} AS {cast})" if cast else ref
+
+
+_UNITS = {"day": "day", "week": "week", "month": "month"}
+
+
+def _check_period(period: str) -> str:
+    if period not in _UNITS:
+        raise ValueError(f"period {period!r}")
+    return period
+
+
+def _trunc(expr: str, period: str) -> str:
+    return f"CAST(date_trunc('{_UNITS[_check_period(period)]}', {expr}) AS DATE)"
+
+
+def _shift(expr: str, period: str, n: str | int) -> str:
+    """The period n periods after the one starting at expr (a DATE)."""
+    if period == "day":
+        return f"({expr} + CAST({n} AS INTEGER))"
+    if period == "week":
+        return f"({expr} + CAST(7 * ({n}) AS INTEGER))"
+    return f"CAST({expr} + to_months(CAST({n} AS INTEGER)) AS DATE)"
+
+
+def _age(cohort: str, expr: str, period: str) -> str:
+    """Whole periods from the period starting at cohort to the one starting at expr."""
+    if period == "day":
+        return f"({expr} - {cohort})"
+    if period == "week":
+        return f"(({expr} - {cohort}) // 7)"
+    return f"date_diff('month', {cohort}, {expr})"
+
+
+def _ctes(b: _Bind, params: LifecycleParams, until: date | None = None, users: bool = False) -> str:
+    """`ev` (events with their local day, for the users in scope, up to `until`) and, when asked or
+    when a channel filter needs it, `users` (first/last day, first-touch channel)."""
+    cap = f"AND CAST(timezone({b('tz', params.tz)}, occurred_at) AS DATE) <= {b('until', until, 'DATE')}" \
+        if until is not None else ""
+    ctes = [f"""ev_all AS (
+        SELECT user_id, occurred_at, CAST(timezone({b('tz', params.tz)}, occurred_at) AS DATE) AS day,
+               lower(trim(event_type)) AS event_type, nullif(trim(channel), '') AS channel, revenue
+        FROM events WHERE user_id IS NOT NULL AND user_id <> '' AND occurred_at IS NOT NULL {cap})"""]
+    if users or params.channels:
+        ctes.append("""users_all AS (
+        SELECT user_id, min(occurred_at) AS first_at, min(day) AS first_day, max(day) AS last_day,
+               arg_min(channel, {'t': occurred_at, 'c': channel}) FILTER (WHERE channel IS NOT NULL) AS channel
+        FROM ev_all GROUP BY user_id)""")
+    if params.channels:
+        chosen = b("channels", list(params.channels), "VARCHAR[]")
+        ctes.append(f"users AS (SELECT * FROM users_all WHERE list_contains({chosen}, channel))")
+        ctes.append("ev AS (SELECT * FROM ev_all SEMI JOIN users USING (user_id))")
+    else:
+        if users:
+            ctes.append("users AS (SELECT * FROM users_all)")
+        ctes.append("ev AS (SELECT * FROM ev_all)")
+    return "WITH " + ",\n".join(ctes)
+
+
+def _dedup_revenue(b: _Bind, params: LifecycleParams) -> str:
+    """Events that carry revenue or are purchases, an identical repeat counted once."""
+    conversions = b("conversion_events", list(params.conversion_events), "VARCHAR[]")
+    return f"""purchases AS (
+        SELECT DISTINCT user_id, occurred_at, day, event_type, revenue,
+               list_contains({conversions}, event_type) AS is_conversion
+        FROM ev WHERE revenue IS NOT NULL OR list_contains({conversions}, event_type))"""
+
+
+# -- what the store holds ------------------------------------------------------------------------
+
+def has_events(store: Store) -> bool:
+    return bool(store.scalar("SELECT count(*) FROM (SELECT 1 FROM events WHERE user_id IS NOT NULL LIMIT 1)"))
+
+
+def event_span(store: Store, tz: str) -> tuple[date | None, date | None]:
+    """First and last day with events, in the workspace time zone."""
+    row = store.rows("SELECT CAST(timezone(?, min(occurred_at)) AS DATE), CAST(timezone(?, max(occurred_at)) AS DATE) "
+                     "FROM events WHERE user_id IS NOT NULL", [tz, tz])[0]
+    return row[0], row[1]
+
+
+def event_types(store: Store) -> list[str]:
+    """Every event type in the store, as compared (lower case)."""
+    return [r[0] for r in store.rows(
+        "SELECT DISTINCT lower(trim(event_type)) AS t FROM events WHERE nullif(trim(event_type), '') IS NOT NULL "
+        "ORDER BY 1")]
+
+
+def channels(store: Store) -> list[str]:
+    return [r[0] for r in store.rows(
+        "SELECT DISTINCT trim(channel) FROM events WHERE nullif(trim(channel), '') IS NOT NULL ORDER BY 1")]
+
+
+# -- flows ---------------------------------------------------------------------------------------
+
+def flows(store: Store, params: LifecycleParams, period: str, start: date, end: date) -> pl.DataFrame:
+    """One row per period overlapping [start, end]: period_start, new, retained, resurrected,
+    dormant (<= 0), churned, active, complete (false for a last period cut short by `end`).
+    Activity after `end` is not seen."""
+    b = _Bind()
+    _check_period(period)
+    first_p, last_p = _trunc(b("start", start, "DATE"), period), _trunc(b("end", end, "DATE"), period)
+    churn = b("churn_days", params.churn_days, "INTEGER")
+    sql = f"""{_ctes(b, params, until=end)},
+    ud AS (SELECT DISTINCT user_id, day FROM ev),
+    up AS (SELECT DISTINCT user_id, {_trunc('day', period)} AS p FROM ud),
+    seq AS (
+        SELECT p, min(p) OVER (PARTITION BY user_id) AS first_p,
+               lag(p) OVER (PARTITION BY user_id ORDER BY p) AS prev_p,
+               lead(p) OVER (PARTITION BY user_id ORDER BY p) AS next_p
+        FROM up),
+    active AS (
+        SELECT p, count(*) AS active, count(*) FILTER (WHERE p = first_p) AS new,
+               count(*) FILTER (WHERE prev_p = {_shift('p', period, -1)}) AS retained,
+               count(*) FILTER (WHERE prev_p < {_shift('p', period, -1)}) AS resurrected
+        FROM seq GROUP BY p),
+    dormant AS (
+        SELECT {_shift('p', period, 1)} AS p, count(*) AS dormant FROM seq
+        WHERE next_p IS NULL OR next_p > {_shift('p', period, 1)} GROUP BY 1),
+    gaps AS (
+        SELECT user_id, day + {churn} AS churn_day
+        FROM (SELECT user_id, day, lead(day) OVER (PARTITION BY user_id ORDER BY day) AS next_day FROM ud)
+        WHERE next_day IS NULL OR next_day > day + {churn}),
+    churned AS (
+        SELECT {_trunc('churn_day', period)} AS p, count(DISTINCT user_id) AS churned FROM gaps
+        WHERE churn_day <= {b('end', end, 'DATE')} GROUP BY 1),
+    periods AS (
+        SELECT {_shift(first_p, period, 'n')} AS p
+        FROM range(0, {_age(first_p, last_p, period)} + 1) AS t(n))
+    SELECT periods.p AS period_start, coalesce(a.new, 0) AS new, coalesce(a.retained, 0) AS retained,
+           coalesce(a.resurrected, 0) AS resurrected, -coalesce(d.dormant, 0) AS dormant,
+           coalesce(c.churned, 0) AS churned, coalesce(a.active, 0) AS active,
+           {_shift('periods.p', period, 1)} - 1 <= {b('end', end, 'DATE')} AS complete
+    FROM periods LEFT JOIN active a USING (p) LEFT JOIN dormant d USING (p) LEFT JOIN churned c USING (p)
+    ORDER BY 1"""
+    frame = store.frame(sql, b.values)
+    return frame.with_columns(pl.col("period_start").cast(pl.Date),
+                              *[pl.col(c).cast(pl.Int64) for c in (*FLOWS, "active")])
+
+
+# -- stages --------------------------------------------------------------------------------------
+
+def _stage_case(b: _Bind, params: LifecycleParams, on: date) -> str:
+    d = b("on", on, "DATE")
+    return (f"CASE WHEN {d} - first_day < {b('new_days', params.new_days, 'INTEGER')} THEN 'new' "
+            f"WHEN {d} - last_day < {b('active_days', params.active_days, 'INTEGER')} THEN 'active' "
+            f"WHEN {d} - last_day < {b('churn_days', params.churn_days, 'INTEGER')} THEN 'silent' "
+            "ELSE 'churned' END")
+
+
+def stage_snapshot(store: Store, params: LifecycleParams, on: date) -> pl.DataFrame:
+    """Users per stage on a date (every user seen on or before it): stage, users, share."""
+    b = _Bind()
+    sql = f"""{_ctes(b, params, until=on, users=True)}
+    SELECT {_stage_case(b, params, on)} AS stage, count(*) AS users FROM users GROUP BY 1"""
+    counts = dict(store.rows(sql, b.values))
+    total = sum(counts.values())
+    return pl.DataFrame({
+        "stage": list(STAGES), "users": [int(counts.get(s, 0)) for s in STAGES],
+        "share": [counts.get(s, 0) / total if total else None for s in STAGES],
+    }, schema={"stage": pl.String, "users": pl.Int64, "share": pl.Float64})
+
+
+# -- funnel --------------------------------------------------------------------------------------
+
+def _funnel_users_sql(b: _Bind, params: LifecycleParams, start: date, end: date, period: str) -> str:
+    """CTEs ending in `reached`: one row per acquired user with the time each step was reached."""
+    activation = b("activation_events", list(params.activation_events), "VARCHAR[]")
+    conversion = b("conversion_events", list(params.conversion_events), "VARCHAR[]")
+    return f"""{_ctes(b, params, users=True)},
+    acquired AS (
+        SELECT user_id, first_at, first_day, channel, {_trunc('first_day', _check_period(period))} AS cohort
+        FROM users WHERE first_day BETWEEN {b('start', start, 'DATE')} AND {b('end', end, 'DATE')}),
+    firsts AS (
+        SELECT e.user_id,
+               min(e.occurred_at) FILTER (WHERE list_contains({activation}, e.event_type)
+                   AND e.day - a.first_day < {b('activation_days', params.activation_days, 'INTEGER')}) AS t_act,
+               min(e.occurred_at) FILTER (WHERE e.day - a.first_day
+                   >= {b('retention_days', params.retention_days, 'INTEGER')}) AS t_ret,
+               min(e.occurred_at) FILTER (WHERE list_contains({conversion}, e.event_type)) AS t_conv
+        FROM ev e JOIN acquired a USING (user_id) GROUP BY e.user_id),
+    stepped AS (
+        SELECT a.user_id, a.channel, a.cohort, a.first_at AS t1, f.t_act AS t2, f.t_ret, f.t_conv
+        FROM acquired a LEFT JOIN firsts f USING (user_id)),
+    reached2 AS (
+        SELECT *, CASE WHEN t2 IS NOT NULL AND t_ret IS NOT NULL THEN greatest(t2, t_ret) END AS t3 FROM stepped),
+    reached AS (
+        SELECT *, CASE WHEN t3 IS NOT NULL AND t_conv IS NOT NULL THEN greatest(t3, t_conv) END AS t4
+        FROM reached2)"""
+
+
+def funnel(store: Store, params: LifecycleParams, start: date, end: date, by: str | None = None,
+           period: str = "week") -> pl.DataFrame:
+    """Acquired -> activated -> retained -> converted for the users acquired in [start, end].
+
+    by: None (overall), 'channel' (first-touch channel; null when unknown) or 'cohort' (the
+    `period` of first activity). Columns: [channel|cohort], step, step_index, users,
+    rate_from_previous, rate_from_start, median_days_from_previous."""
+    if by not in (None, "channel", "cohort"):
+        raise ValueError(f"by {by!r}")
+    b = _Bind()
+    group = {None: "", "channel": "channel", "cohort": "cohort"}[by]
+    select = f"{group}, " if group else ""
+    medians = ", ".join(
+        f"median(epoch(t{i} - t{i - 1}) / 86400.0) AS m{i}" for i in range(2, 5))
+    sql = f"""{_funnel_users_sql(b, params, start, end, period)}
+    SELECT {select}count(t1) AS n1, count(t2) AS n2, count(t3) AS n3, count(t4) AS n4, {medians}
+    FROM reached {'GROUP BY ' + group if group else ''} {'ORDER BY ' + group + ' NULLS LAST' if group else ''}"""
+    wide = store.frame(sql, b.values)
+    rows = []
+    for record in wide.iter_rows(named=True):
+        for index, step in enumerate(STEPS, start=1):
+            users = int(record[f"n{index}"] or 0)
+            previous = int(record[f"n{index - 1}"] or 0) if index > 1 else None
+            first = int(record["n1"] or 0)
+            rows.append({
+                **({by: record[group]} if group else {}),
+                "step": step, "step_index": index, "users": users,
+                "rate_from_previous": (users / previous if previous else None) if index > 1 else (1.0 if users else None),
+                "rate_from_start": users / first if first else None,
+                "median_days_from_previous": float(record[f"m{index}"]) if index > 1 and record[f"m{index}"] is not None
+                else None,
+            })
+    schema = {**({by: pl.Date if by == "cohort" else pl.String} if group else {}), "step": pl.String,
+              "step_index": pl.Int64, "users": pl.Int64, "rate_from_previous": pl.Float64,
+              "rate_from_start": pl.Float64, "median_days_from_previous": pl.Float64}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def channel_comparison(store: Store, params: LifecycleParams, start: date, end: date) -> pl.DataFrame:
+    """Per acquisition channel, for the users acquired in [start, end]: acquired, activation,
+    retention and conversion rates (each over the users acquired), repeat purchase rate and
+    revenue per acquired user (all their stored history)."""
+    b = _Bind()
+    sql = f"""{_funnel_users_sql(b, params, start, end, 'week')},
+    {_dedup_revenue(b, params)},
+    spend AS (
+        SELECT user_id, count(*) FILTER (WHERE is_conversion) AS orders, coalesce(sum(revenue), 0) AS revenue
+        FROM purchases SEMI JOIN acquired USING (user_id) GROUP BY user_id)
+    SELECT r.channel, count(*) AS acquired, count(t2) AS activated, count(t3) AS retained, count(t4) AS converted,
+           count(*) FILTER (WHERE s.orders >= 1) AS buyers, count(*) FILTER (WHERE s.orders >= 2) AS repeat_buyers,
+           CAST(coalesce(sum(s.revenue), 0) AS DOUBLE) AS revenue
+    FROM reached r LEFT JOIN spend s USING (user_id) GROUP BY r.channel ORDER BY acquired DESC, r.channel NULLS LAST"""
+    frame = store.frame(sql, b.values)
+    if frame.is_empty():
+        return pl.DataFrame(schema={"channel": pl.String, "acquired": pl.Int64, "activated": pl.Int64,
+                                    "retained": pl.Int64, "converted": pl.Int64, "buyers": pl.Int64,
+                                    "repeat_buyers": pl.Int64, "revenue": pl.Float64, "activation_rate": pl.Float64,
+                                    "retention_rate": pl.Float64, "conversion_rate": pl.Float64,
+                                    "repeat_rate": pl.Float64, "revenue_per_user": pl.Float64})
+    counts = ("acquired", "activated", "retained", "converted", "buyers", "repeat_buyers")
+    frame = frame.with_columns(*[pl.col(c).cast(pl.Int64) for c in counts])
+    return frame.with_columns(
+        (pl.col("activated") / pl.col("acquired")).alias("activation_rate"),
+        (pl.col("retained") / pl.col("acquired")).alias("retention_rate"),
+        (pl.col("converted") / pl.col("acquired")).alias("conversion_rate"),
+        pl.when(pl.col("buyers") > 0).then(pl.col("repeat_buyers") / pl.col("buyers")).alias("repeat_rate"),
+        (pl.col("revenue") / pl.col("acquired")).alias("revenue_per_user"),
+    )
+
+
+# -- cohorts -------------------------------------------------------------------------------------
+
+def _cohort_ctes(b: _Bind, params: LifecycleParams, period: str, start: date, end: date) -> str:
+    """`cohorts` (user -> cohort period), `sizes`, `grid` (every observed cohort x age)."""
+    first_p, last_p = _trunc(b("start", start, "DATE"), period), _trunc(b("end", end, "DATE"), period)
+    return f"""{_ctes(b, params)},
+    up AS (SELECT DISTINCT user_id, {_trunc('day', period)} AS p FROM ev),
+    cohorts AS (
+        SELECT user_id, min(p) AS cohort FROM up GROUP BY user_id
+        HAVING min(p) BETWEEN {first_p} AND {last_p}),
+    sizes AS (SELECT cohort, count(*) AS cohort_size FROM cohorts GROUP BY cohort),
+    observed AS (SELECT {_trunc('max(day)', period)} AS last_p FROM ev_all),
+    grid AS (
+        SELECT s.cohort, s.cohort_size, CAST(t.age AS INTEGER) AS age
+        FROM sizes s, observed o, range(0, {_age('s.cohort', 'o.last_p', period)} + 1) AS t(age))"""
+
+
+def _with_average(frame: pl.DataFrame, sums: list[str], ratios: dict[str, tuple[str, str]]) -> pl.DataFrame:
+    """Append, per age, the user-weighted average over the cohorts observed at that age
+    (cohort null): sums of the counts, ratios recomputed from the sums."""
+    if frame.is_empty():
+        return frame.with_columns(pl.lit(False).alias("is_average"))
+    average = frame.group_by("age").agg(pl.col(c).sum() for c in ("cohort_size", *sums)).with_columns(
+        pl.lit(None, dtype=pl.Date).alias("cohort"))
+    average = average.with_columns(
+        *[pl.when(pl.col(den) > 0).then(pl.col(num) / pl.col(den)).alias(name)
+          for name, (num, den) in ratios.items()])
+    both = pl.concat([frame.with_columns(pl.lit(False).alias("is_average")),
+                      average.with_columns(pl.lit(True).alias("is_average")).select(
+                          *frame.columns, "is_average")], how="vertical_relaxed")
+    return both.sort(["is_average", "cohort", "age"])
+
+
+def cohort_retention(store: Store, params: LifecycleParams, period: str, start: date, end: date,
+                     mode: str = "on") -> pl.DataFrame:
+    """The retention triangle: cohort (first-activity period in [start, end]; null on the average
+    rows), age, cohort_size, users, rate, is_average. mode 'on' or 'on_or_after'."""
+    if mode not in COHORT_MODES:
+        raise ValueError(f"mode {mode!r}")
+    _check_period(period)
+    b = _Bind()
+    if mode == "on":
+        counted = f"""counts AS (
+            SELECT c.cohort, {_age('c.cohort', 'u.p', period)} AS age, count(*) AS users
+            FROM up u JOIN cohorts c USING (user_id) GROUP BY ALL)"""
+    else:  # a user counts at every age up to their last active one: suffix sums over ages
+        counted = f"""last_active AS (
+            SELECT c.cohort, c.user_id, max(u.p) AS last_p FROM up u JOIN cohorts c USING (user_id) GROUP BY ALL),
+        per_age AS (
+            SELECT cohort, {_age('cohort', 'last_p', period)} AS age, count(*) AS n FROM last_active GROUP BY ALL),
+        counts AS (
+            SELECT g.cohort, g.age, sum(coalesce(p.n, 0)) OVER (
+                PARTITION BY g.cohort ORDER BY g.age DESC ROWS UNBOUNDED PRECEDING) AS users
+            FROM grid g LEFT JOIN per_age p USING (cohort, age))"""
+    sql = f"""{_cohort_ctes(b, params, period, start, end)},
+    {counted}
+    SELECT g.cohort, g.age, g.cohort_size, coalesce(c.users, 0) AS users
+    FROM grid g LEFT JOIN counts c USING (cohort, age) ORDER BY 1, 2"""
+    frame = store.frame(sql, b.values).with_columns(
+        pl.col("cohort").cast(pl.Date), pl.col("age").cast(pl.Int64), pl.col("cohort_size").cast(pl.Int64),
+        pl.col("users").cast(pl.Int64))
+    frame = frame.with_columns((pl.col("users") / pl.col("cohort_size")).alias("rate"))
+    return _with_average(frame, ["users"], {"rate": ("users", "cohort_size")})
+
+
+def cohort_revenue(store: Store, params: LifecycleParams, period: str, start: date, end: date) -> pl.DataFrame:
+    """Per cohort and age, cumulative up to that age: buyers (1+ purchases), repeat_buyers (2+),
+    buyer_rate (of the cohort), repeat_rate (of the buyers), revenue and revenue_per_user (over the
+    cohort's users); plus the user-weighted average rows (cohort null)."""
+    _check_period(period)
+    b = _Bind()
+    sql = f"""{_cohort_ctes(b, params, period, start, end)},
+    {_dedup_revenue(b, params)},
+    bought AS (
+        SELECT c.cohort, c.user_id, {_age('c.cohort', _trunc('p.day', period), period)} AS age, p.revenue,
+               p.is_conversion,
+               row_number() OVER (PARTITION BY c.user_id, p.is_conversion ORDER BY p.occurred_at) AS nth
+        FROM purchases p JOIN cohorts c USING (user_id)),
+    per_age AS (
+        SELECT cohort, age, count(*) FILTER (WHERE is_conversion AND nth = 1) AS first_buys,
+               count(*) FILTER (WHERE is_conversion AND nth = 2) AS second_buys,
+               coalesce(sum(revenue), 0) AS revenue
+        FROM bought GROUP BY ALL)
+    SELECT g.cohort, g.age, g.cohort_size,
+           sum(coalesce(p.first_buys, 0)) OVER w AS buyers, sum(coalesce(p.second_buys, 0)) OVER w AS repeat_buyers,
+           CAST(sum(coalesce(p.revenue, 0)) OVER w AS DOUBLE) AS revenue
+    FROM grid g LEFT JOIN per_age p USING (cohort, age)
+    WINDOW w AS (PARTITION BY g.cohort ORDER BY g.age ROWS UNBOUNDED PRECEDING)
+    ORDER BY 1, 2"""
+    frame = store.frame(sql, b.values).with_columns(
+        pl.col("cohort").cast(pl.Date), pl.col("age").cast(pl.Int64), pl.col("cohort_size").cast(pl.Int64),
+        pl.col("buyers").cast(pl.Int64), pl.col("repeat_buyers").cast(pl.Int64))
+    ratios = {"buyer_rate": ("buyers", "cohort_size"), "repeat_rate": ("repeat_buyers", "buyers"),
+              "revenue_per_user": ("revenue", "cohort_size")}
+    frame = frame.with_columns(*[pl.when(pl.col(den) > 0).then(pl.col(num) / pl.col(den)).alias(name)
+                                 for name, (num, den) in ratios.items()])
+    return _with_average(frame, ["buyers", "repeat_buyers", "revenue"], ratios)
+
+
+# -- active users --------------------------------------------------------------------------------
+
+def active_users(store: Store, params: LifecycleParams, start: date, end: date) -> pl.DataFrame:
+    """Per day in [start, end]: dau, wau (active in the 7 days ending that day), mau (30 days) and
+    stickiness = dau / mau."""
+    b = _Bind()
+    s, e = b("start", start, "DATE"), b("end", end, "DATE")
+    sql = f"""{_ctes(b, params, until=end)},
+    ud AS (SELECT DISTINCT user_id, day FROM ev WHERE day >= {s} - 29),
+    spans AS (SELECT day, lead(day) OVER (PARTITION BY user_id ORDER BY day) AS next_day FROM ud),
+    -- each active day opens a window of 1, 7 or 30 days that ends early where the next one opens
+    deltas AS (
+        SELECT day AS d, 1 AS dau, 1 AS wau, 1 AS mau FROM spans
+        UNION ALL SELECT day + 1, -1, 0, 0 FROM spans
+        UNION ALL SELECT least(day + 7, coalesce(next_day, day + 7)), 0, -1, 0 FROM spans
+        UNION ALL SELECT least(day + 30, coalesce(next_day, day + 30)), 0, 0, -1 FROM spans),
+    per_day AS (SELECT d, sum(dau) AS dau, sum(wau) AS wau, sum(mau) AS mau FROM deltas GROUP BY d),
+    days AS (SELECT {s} - 29 + CAST(n AS INTEGER) AS d FROM range(0, {e} - {s} + 30) AS t(n)),
+    running AS (
+        SELECT days.d, sum(coalesce(dau, 0)) OVER w AS dau, sum(coalesce(wau, 0)) OVER w AS wau,
+               sum(coalesce(mau, 0)) OVER w AS mau
+        FROM days LEFT JOIN per_day USING (d) WINDOW w AS (ORDER BY days.d ROWS UNBOUNDED PRECEDING))
+    SELECT d AS day, dau, wau, mau FROM running WHERE d >= {s} ORDER BY d"""
+    frame = store.frame(sql, b.values).with_columns(
+        pl.col("day").cast(pl.Date), *[pl.col(c).cast(pl.Int64) for c in ("dau", "wau", "mau")])
+    return frame.with_columns(pl.when(pl.col("mau") > 0).then(pl.col("dau") / pl.col("mau")).alias("stickiness"))
+
+
+def active_summary(frame: pl.DataFrame) -> dict[str, float | None]:
+    """From `active_users`: DAU, WAU, MAU on the last day, average DAU over its last 30 days, and
+    stickiness = that average DAU / MAU on the last day."""
+    if frame.is_empty():
+        return dict.fromkeys(("dau", "wau", "mau", "avg_dau", "stickiness"))
+    last = frame.row(-1, named=True)
+    avg_dau = float(frame.tail(30)["dau"].mean())
+    return {"dau": last["dau"], "wau": last["wau"], "mau": last["mau"], "avg_dau": avg_dau,
+            "stickiness": avg_dau / last["mau"] if last["mau"] else None}
+
+
+# -- user lists ----------------------------------------------------------------------------------
+
+def _with_details(b: _Bind, params: LifecycleParams, picked: str) -> str:
+    """user_id, channel, first_seen, last_active, revenue of the users in the CTE `picked`."""
+    return f""",
+    {_dedup_revenue(b, params)},
+    spend AS (SELECT user_id, sum(revenue) AS revenue FROM purchases GROUP BY user_id)
+    SELECT u.user_id, u.channel, u.first_day AS first_seen, u.last_day AS last_active,
+           CAST(coalesce(s.revenue, 0) AS DOUBLE) AS revenue
+    FROM {picked} p JOIN users u USING (user_id) LEFT JOIN spend s USING (user_id)
+    ORDER BY u.last_day DESC, u.user_id"""
+
+
+def _typed_users(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(pl.col("first_seen").cast(pl.Date), pl.col("last_active").cast(pl.Date)).select(
+        USER_COLUMNS)
+
+
+def stage_users(store: Store, params: LifecycleParams, on: date, stage: str) -> pl.DataFrame:
+    """The users in a stage on a date (activity up to that date), most recently active first."""
+    if stage not in STAGES:
+        raise ValueError(f"stage {stage!r}")
+    b = _Bind()
+    sql = f"""{_ctes(b, params, until=on, users=True)},
+    picked AS (SELECT user_id FROM users WHERE {_stage_case(b, params, on)} = {b('stage', stage)})
+    {_with_details(b, params, 'picked')}"""
+    return _typed_users(store.frame(sql, b.values))
+
+
+def funnel_users(store: Store, params: LifecycleParams, start: date, end: date, step: str,
+                 stopped: bool = False) -> pl.DataFrame:
+    """The users acquired in [start, end] who reached a funnel step (stopped: and not the next)."""
+    if step not in STEPS:
+        raise ValueError(f"step {step!r}")
+    b = _Bind()
+    index = STEPS.index(step) + 1
+    condition = f"t{index} IS NOT NULL" + (f" AND t{index + 1} IS NULL" if stopped and index < len(STEPS) else "")
+    sql = f"""{_funnel_users_sql(b, params, start, end, 'week')},
+    picked AS (SELECT user_id FROM reached WHERE {condition})
+    {_with_details(b, params, 'picked')}"""
+    return _typed_users(store.frame(sql, b.values))
