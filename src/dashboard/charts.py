@@ -439,6 +439,17 @@ LIFECYCLE_COLOURS = {"new": "#30A46C", "retained": "#0090FF", "resurrected": "#8
 _COHORT_SCALE = [[0, "#F1F6FF"], [0.35, "#9EB9F3"], [1, "#123EA8"]]
 
 
+def format_days(value: float | None, lang: str) -> str:
+    """A duration given in days, in the unit that reads best: minutes, hours or days."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    if value < 1 / 24:
+        return t("lifecycle.minutes", lang, value=f"{value * 1440:.0f}")
+    if value < 1:
+        return t("lifecycle.hours", lang, value=f"{value * 24:.1f}")
+    return t("lifecycle.days", lang, value=f"{value:.1f}")
+
+
 def lifecycle_flows_chart(frame: pl.DataFrame, lang: str, title: str = "",
                           key: str = "lifecycle_flows") -> go.Figure:
     """Per period (metrics.lifecycle.flows): new, retained and resurrected stacked above zero, dormant
@@ -496,8 +507,7 @@ def funnel_chart(frame: pl.DataFrame, lang: str, title: str = "", key: str = "li
               rate=fmt_percent(s["rate_from_previous"], 1)) for s in steps]
     hover = [t("lifecycle.funnel_hover", lang, step=label, users=fmt_number(s["users"], lang),
                rate=fmt_percent(s["rate_from_previous"], 1), overall=fmt_percent(s["rate_from_start"], 1),
-               median="—" if s["median_days_from_previous"] is None else t(
-                   "lifecycle.days", lang, value=f"{s['median_days_from_previous']:.1f}"))
+               median=format_days(s["median_days_from_previous"], lang))
              for s, label in zip(steps, labels, strict=True)]
     fig = go.Figure(go.Funnel(
         y=labels, x=[s["users"] for s in steps], text=text, textinfo="text", textposition="inside",

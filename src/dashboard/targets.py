@@ -38,8 +38,9 @@ Progress, pacing, status (one evaluation of one target on one day `as_of`)
 
 History: every create, update, delete (and the defaults seeding) writes a `targets_history` row
 with the full row before and after as JSON, the time and the editor's name. `undo_last` reverts
-the newest change not yet undone (create, update or delete; seeding is not undone, delete the row
-instead) by restoring its before state exactly, and records that as an 'undo' change.
+the newest save not yet undone (all the creates, updates and deletes written together; seeding is
+not undone, delete the row instead) by restoring each row's before state exactly, and records
+each revert as an 'undo' entry.
 """
 
 from __future__ import annotations
@@ -532,51 +533,59 @@ def _ids(store: Store) -> list[str]:
     return [r[0] for r in store.rows("SELECT target_id FROM targets")]
 
 
-_UNDOABLE = ("create", "update", "delete")
-
-
-def _next_undo(cur: Cursor) -> tuple | None:
+def _next_undo(cur: Cursor) -> list[tuple]:
+    """The entries of the newest save not yet undone (one save = the entries written together:
+    same time, same editor), newest first."""
     rows = cur.run(
-        "SELECT change_id, target_id, action, before, after, changed_at, changed_by FROM targets_history "
-        "WHERE action IN ('create', 'update', 'delete') AND change_id NOT IN "
-        "(SELECT undoes FROM targets_history WHERE undoes IS NOT NULL) ORDER BY change_id DESC LIMIT 1")
-    return rows[0] if rows else None
+        """WITH open AS (
+               SELECT change_id, target_id, action, before, after, changed_at, changed_by FROM targets_history
+               WHERE action IN ('create', 'update', 'delete')
+                 AND change_id NOT IN (SELECT undoes FROM targets_history WHERE undoes IS NOT NULL)),
+           newest AS (SELECT changed_at, changed_by FROM open ORDER BY change_id DESC LIMIT 1)
+           SELECT o.* FROM open o JOIN newest n
+             ON o.changed_at = n.changed_at AND o.changed_by IS NOT DISTINCT FROM n.changed_by
+           ORDER BY o.change_id DESC""")
+    return list(rows)
+
+
+def _describe(rows: Sequence[tuple]) -> dict[str, Any] | None:
+    if not rows:
+        return None
+    changes = []
+    for change_id, target_id, action, before, after, _, _ in rows:
+        state = _decode(after) or _decode(before) or {}
+        changes.append({"change_id": change_id, "target_id": target_id, "action": action,
+                        "metric": state.get("metric")})
+    return {"changed_at": rows[0][5], "changed_by": rows[0][6], "changes": changes}
 
 
 def next_undo(store: Store) -> dict[str, Any] | None:
-    """The change `undo_last` would revert: change_id, target_id, action, metric, changed_at,
-    changed_by (None: nothing to undo)."""
+    """What `undo_last` would revert: the newest save not yet undone, as {changed_at, changed_by,
+    changes: [{change_id, target_id, action, metric}, ...] newest first}; None: nothing to undo."""
     cur = store.cursor()
     try:
-        row = _next_undo(cur)
+        return _describe(_next_undo(cur))
     finally:
         cur.raw.close()
-    if row is None:
-        return None
-    state = _decode(row[4]) or _decode(row[3]) or {}
-    return {"change_id": row[0], "target_id": row[1], "action": row[2], "metric": state.get("metric"),
-            "changed_at": row[5], "changed_by": row[6]}
 
 
 def undo_last(store: Store, editor: str | None) -> dict[str, Any] | None:
-    """Revert the newest change not yet undone: the row goes back exactly to its before state
-    (or away, for a create). Returns what was undone (as next_undo describes it), None if nothing."""
+    """Revert the newest save not yet undone, every row it touched: each goes back exactly to its
+    before state (or away, for a create), newest entry first; each revert is an 'undo' entry that
+    names the entry it undoes. Returns what was undone (as next_undo describes it), None if nothing."""
     editor = clean_editor(editor)
+    at = _now()
     with store.write() as cur:
-        row = _next_undo(cur)
-        if row is None:
-            return None
-        change_id, target_id, action, before_text, after_text, changed_at, changed_by = row
-        before = _decode(before_text)
-        current = _dicts(cur, f"SELECT {_SELECT} FROM targets WHERE target_id = ?", [target_id])
-        if before is None:
-            cur.run("DELETE FROM targets WHERE target_id = ?", [target_id])
-        else:
-            _put(cur, before)
-        _record(cur, "undo", target_id, current[0] if current else None, before, editor, _now(), undoes=change_id)
-    state = _decode(after_text) or before or {}
-    return {"change_id": change_id, "target_id": target_id, "action": action, "metric": state.get("metric"),
-            "changed_at": changed_at, "changed_by": changed_by}
+        rows = _next_undo(cur)
+        for change_id, target_id, _action, before_text, _after, _at, _by in rows:
+            before = _decode(before_text)
+            current = _dicts(cur, f"SELECT {_SELECT} FROM targets WHERE target_id = ?", [target_id])
+            if before is None:
+                cur.run("DELETE FROM targets WHERE target_id = ?", [target_id])
+            else:
+                _put(cur, before)
+            _record(cur, "undo", target_id, current[0] if current else None, before, editor, at, undoes=change_id)
+    return _describe(rows)
 
 
 def history(store: Store, limit: int = 200) -> pl.DataFrame:

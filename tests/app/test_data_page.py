@@ -29,12 +29,14 @@ def test_upload_shows_one_result_line_per_file_and_duplicates(empty_store):
     assert not at.exception
     lines = [s.value for s in at.success]
     assert any("daily.csv" in line and "inserted 2" in line for line in lines)
-    assert any("tweet_activity" in line and "account rOpenSci" in line and "inserted 29" in line for line in lines)
+    assert any("Tweet activity" in line and "account rOpenSci" in line and "inserted 29" in line for line in lines)
     assert empty_store.scalar("SELECT count(*) FROM posts") == 29
 
     at.button(key="import_button").click()  # the same files again
     at.run()
-    assert sum("duplicate" in s.value for s in at.success) == 2
+    duplicates = [s.value for s in at.info if "duplicate" in s.value]
+    assert len(duplicates) == 2
+    assert any("X (Twitter) · Tweet activity" in line and "account rOpenSci" in line for line in duplicates)
     assert empty_store.scalar("SELECT count(*) FROM posts") == 29
 
 

@@ -77,12 +77,12 @@ def test_upload_import_duplicate_history_undo(page: Page, app_url: str, tmp_path
     tweets_line = results.filter(has_text=TWEETS.name)
     expect(tweets_line).to_have_count(1)
     expect(tweets_line).to_contain_text(f"{TWEETS.name} — imported: X (Twitter)")
-    expect(tweets_line).to_contain_text("read 29 rows, inserted 29, updated 0, skipped 0")
+    expect(tweets_line).to_contain_text("rows read 29, inserted 29, updated 0, skipped 0")
     expect(tweets_line).to_contain_text("account rOpenSci")  # the file names its account
     template_line = results.filter(has_text=template.name)
     expect(template_line).to_have_count(1)
     expect(template_line).to_contain_text(f"{template.name} — imported")
-    expect(template_line).to_contain_text("read 1 rows, inserted 1, updated 0, skipped 0")
+    expect(template_line).to_contain_text("rows read 1, inserted 1, updated 0, skipped 0")
     expect(template_line).to_contain_text("account e2e")
     shot(page, "03_imported")
 
@@ -114,7 +114,7 @@ def test_upload_import_duplicate_history_undo(page: Page, app_url: str, tmp_path
     act(page, lambda: history.get_by_role("button", name="Undo this import").click())
     undone = history.get_by_test_id("stAlert")
     expect(undone).to_contain_text(f"Undid {template.name}")
-    expect(undone).to_contain_text("1 rows removed")
+    expect(undone).to_contain_text("rows removed 1")
     expect(grid.locator("tbody tr").filter(has_text=template.name)).to_contain_text("undone")
     shot(page, "06_undone")
 

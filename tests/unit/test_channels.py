@@ -360,10 +360,10 @@ def test_cost_rows_are_validated_with_row_and_field(store):
     assert list_costs(store).is_empty()  # nothing written while any row is wrong
     assert save_costs(store, rows[:1] + [{**rows[1], "amount": 500}], "CNY") == []
     saved = list_costs(store)
-    assert saved.select("channel", "date_end", "amount", "currency").rows() == [
-        ("xiaohongshu", d(3, 31), 3000.0, "CNY"), ("douyin", d(3, 1), 500.0, "CNY")]
+    assert saved.select("channel", "date_end", "amount", "currency").rows() == [  # newest first, then channel
+        ("douyin", d(3, 1), 500.0, "CNY"), ("xiaohongshu", d(3, 31), 3000.0, "CNY")]
     # edit one (its id kept) and delete the other
-    first = saved.row(0, named=True)
+    first = saved.row(1, named=True)
     assert save_costs(store, [{**first, "amount": 3100.0}], "CNY") == []
     assert list_costs(store).select("cost_id", "amount").rows() == [(first["cost_id"], 3100.0)]
     assert validate_costs([{"channel": "x", "date_start": d(3, 5), "date_end": d(3, 1), "amount": 1,

@@ -62,3 +62,9 @@ def test_issue_sentences_name_file_row_and_column():
     assert describe_issue(issue, "en") == "a.csv, row 7, column 'Impressions': 'abc' is not a number"
     assert describe_issue(issue, "zh") == "a.csv，第 7 行，列「Impressions」：「abc」不是数字"
     assert t("no.such.key", "en") == "no.such.key"
+
+
+def test_every_export_kind_has_a_name():
+    from dashboard.ingest.platforms import ALL_SPECS
+
+    assert sorted(s.kind for s in ALL_SPECS if not has(f"kind.{s.kind}")) == []

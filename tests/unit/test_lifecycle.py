@@ -565,7 +565,7 @@ class Plain:
         last = self.period(max(e[2] for e in self.events), unit)
         lo, hi = self.period(start, unit), self.period(end, unit)
         members = defaultdict(list)
-        for user, days in self.days.items():
+        for days in self.days.values():
             cohort = self.period(min(days), unit)
             if lo <= cohort <= hi:
                 members[cohort].append({self.age(cohort, self.period(d, unit), unit) for d in days})

@@ -125,12 +125,12 @@ def test_create_update_delete_are_recorded_and_undone_exactly(store):
     assert before_update["value"] == 7.0 and before_update["updated_by"] == "ann"
     assert before_update["period_start"] == "2026-03-02"
 
-    assert next_undo(store)["action"] == "delete"
-    assert undo_last(store, "dee")["action"] == "delete"
+    assert next_undo(store)["changes"][0]["action"] == "delete"
+    assert undo_last(store, "dee")["changes"][0]["action"] == "delete"
     assert get_target(store, target_id) == updated  # every column, updated_at and updated_by included
-    assert undo_last(store, "dee")["action"] == "update"
+    assert undo_last(store, "dee")["changes"][0]["action"] == "update"
     assert get_target(store, target_id) == created
-    assert undo_last(store, "dee")["action"] == "create"
+    assert undo_last(store, "dee")["changes"][0]["action"] == "create"
     assert get_target(store, target_id) is None
     assert undo_last(store, "dee") is None
     log = history(store)
@@ -160,6 +160,21 @@ def test_save_table_creates_updates_deletes_and_skips_unchanged_rows(store):
     assert stored.filter(stored["metric"] == "short_videos")["value"].item() == 3.0
     assert list(history(store)["action"][:3]) == ["create", "update", "delete"]
     assert save_targets(store, [get_target(store, second)], "bob").changed == 0
+
+
+def test_undo_reverts_a_whole_save(store):
+    first = create_target(store, target(), "ann")
+    second = create_target(store, target(metric="short_videos", value=2.0), "ann")
+    kept, gone = get_target(store, first), get_target(store, second)
+    save_targets(store, [{**kept, "value": 8.0}, target(metric="impressions", value=5000)], "bob", deleted=[second])
+    pending = next_undo(store)
+    assert pending["changed_by"] == "bob"
+    assert [(c["action"], c["metric"]) for c in pending["changes"]] == [
+        ("create", "impressions"), ("update", "posts"), ("delete", "short_videos")]
+    undo_last(store, "cy")
+    assert list_targets(store)["metric"].to_list() == ["posts", "short_videos"]
+    assert get_target(store, first) == kept and get_target(store, second) == gone
+    assert next_undo(store)["changes"][0]["metric"] == "short_videos"  # then ann's second create
 
 
 def test_invalid_save_writes_nothing(store):
@@ -216,7 +231,7 @@ def test_defaults_are_editable_and_undo_stops_at_them(store):
     seed_defaults(store, date(2026, 3, 18))
     row = next(r for r in list_targets(store).to_dicts() if r["metric"] == "engagement_rate")
     update_target(store, row["target_id"], {"value": 0.06}, "ann")
-    assert undo_last(store, "ann")["action"] == "update"
+    assert undo_last(store, "ann")["changes"][0]["action"] == "update"
     assert get_target(store, row["target_id"])["value"] == 0.05
     assert undo_last(store, "ann") is None
 

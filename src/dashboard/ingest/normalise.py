@@ -231,8 +231,8 @@ def normalise(table: Table, spec: ExportSpec, header_index: int, ctx: ImportCont
         out.warnings.append(Issue("censored_values", source, params={"count": censored}))
     unmapped = [h for h in header if h and not _header_used(h, fields)]
     if spec.table and unmapped:
-        out.warnings.append(Issue("columns_ignored", source, params={"count": len(unmapped),
-                                                                    "columns": ", ".join(unmapped[:8])}))
+        shown = ", ".join(unmapped[:8]) + (", …" if len(unmapped) > 8 else "")
+        out.warnings.append(Issue("columns_ignored", source, params={"count": len(unmapped), "columns": shown}))
     return out
 
 

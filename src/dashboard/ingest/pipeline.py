@@ -98,9 +98,11 @@ def _sha256(data: bytes) -> str:
 
 def _import_one(store: Store, name: str, data: bytes, ctx: ImportContext, specs: list[ExportSpec]) -> FileResult:
     sha = _sha256(data)
-    previous = store.rows("SELECT import_id FROM imports WHERE file_sha256 = ? AND status = 'imported'", [sha])
+    previous = store.rows("SELECT import_id, platform, export_kind, account FROM imports "
+                          "WHERE file_sha256 = ? AND status = 'imported'", [sha])
     if previous:
-        result = FileResult(name, "duplicate", import_id=previous[0][0])
+        import_id, platform, kind, account = previous[0]
+        result = FileResult(name, "duplicate", platform=platform, kind=kind, account=account, import_id=import_id)
         result.warnings.append(Issue("already_imported", name))
         _record(store, result, sha, len(data))
         return result

@@ -300,7 +300,7 @@ def _editor_form(name: str, frame: pl.DataFrame, column_config: dict[str, Any], 
     with st.form(f"{name}_form", border=False):
         edited = st.data_editor(frame, key=f"{name}_{version}", num_rows="dynamic", hide_index=True,
                                 column_config=column_config, column_order=column_order, width="stretch")
-        submitted = st.form_submit_button(tr("inputs.save"), type="primary")
+        submitted = st.form_submit_button(tr("inputs.save"), type="primary", key=f"{name}_save")
     if not submitted:
         return
     problems = save(_records(edited))
@@ -385,7 +385,7 @@ def _orders_settings() -> None:
     with st.form("channels_orders_form", border=False):
         chosen = st.multiselect(tr("channels.order_events"), options, default=current, key="channels_order_events",
                                 accept_new_options=True)
-        if st.form_submit_button(tr("inputs.save"), type="primary"):
+        if st.form_submit_button(tr("inputs.save"), type="primary", key="channels_orders_save"):
             cleaned = [str(c).strip().lower() for c in chosen if str(c).strip()]
             if not cleaned:
                 st.error(tr("channels.order_events_required"))

@@ -47,6 +47,7 @@ from dashboard.ui.context import lang, store, tr
 from dashboard.ui.filters import sidebar_filters
 from dashboard.ui.kpi_tiles import kpi_tiles
 from dashboard.ui.shell import ROOT
+from dashboard.ui.target_badges import chart_target
 
 KPI_KEYS = ("engagement_rate", "interactions", "posts", "share_rate")
 SERIES_KEYS = ("engagement_rate", "interactions", "likes", "comments", "shares", "saves")
@@ -146,8 +147,8 @@ def _over_time(filters: Filters) -> None:
         return
     left, right = st.columns(2)
     code = lang()
-    left.plotly_chart(engagement_rate_lines(frame, filters.denominator, code), key="content_rate_chart",
-                      config=_CHART_CONFIG)
+    left.plotly_chart(chart_target(engagement_rate_lines(frame, filters.denominator, code), "engagement_rate", filters),
+                      key="content_rate_chart", config=_CHART_CONFIG)
     right.plotly_chart(interactions_stacked(frame, code), key="content_parts_chart", config=_CHART_CONFIG)
     st.caption(tr("content.over_time_caption"))
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import polars as pl
 import streamlit as st
 
-from dashboard.i18n import describe_issue
+from dashboard.i18n import describe_issue, has
 from dashboard.ingest import templates
 from dashboard.ingest.mapping import mappable_columns, save_mapping, spec_from_mapping
 from dashboard.ingest.normalise import ImportContext, normalise
@@ -71,17 +71,20 @@ def _run_imports(files: list[tuple[str, bytes]], account: str | None) -> None:
             if result.unrecognised:
                 to_map[result.file] = (data, result.unrecognised)
         progress.progress((index + 1) / len(files), text=tr("data.importing", done=index + 1, total=len(files)))
+    progress.empty()
     st.session_state["import_results"] = results
     st.session_state["to_map"] = to_map
 
 
 def _result_line(result: FileResult) -> None:
     icon = _STATUS_ICON.get(result.status, "")
-    what = (f"{tr('platform.' + result.platform)} · {result.kind}" if result.platform else tr("data.unknown_kind"))
+    what = (f"{tr('platform.' + result.platform)} · {kind_label(result.kind)}" if result.platform
+            else tr("data.unknown_kind"))
     line = tr("data.result_line", icon=icon, file=result.file, status=tr("status." + result.status), what=what,
               account=result.account or _NONE, read=result.rows_read, inserted=result.rows_inserted,
               updated=result.rows_updated, skipped=result.rows_skipped)
-    box = st.error if result.status == "failed" else st.warning if result.rows_skipped else st.success
+    box = (st.error if result.status == "failed" else st.info if result.status == "duplicate"
+           else st.warning if result.rows_skipped else st.success)
     box(line)
     messages = ([result.error] if result.error else []) + result.warnings
     if messages:
@@ -94,6 +97,13 @@ def _result_line(result: FileResult) -> None:
 
 def _pseudonymise() -> bool:
     return bool(st.session_state.get("upload_pseudonymise"))
+
+
+def kind_label(kind: str | None) -> str:
+    """A user mapping's kind is the user's own words; built-in kinds have names in both languages."""
+    if not kind:
+        return "—"
+    return tr(f"kind.{kind}") if has(f"kind.{kind}") else kind
 
 
 def _guess_header_row(table: Table) -> int:
@@ -201,7 +211,9 @@ def _history_section() -> None:
         pl.col("status").replace_strict({s: tr("status." + s) for s in _STATUS_ICON}, default=pl.col("status")),
         pl.col("platform").replace_strict(
             {p: tr("platform." + p) for p in frame["platform"].drop_nulls().unique()}, default=None),
-    ).drop("import_id")
+        pl.col("export_kind").replace_strict(
+            {k: kind_label(k) for k in frame["export_kind"].drop_nulls().unique()}, default=None),
+    ).drop("import_id").with_columns(pl.col(pl.String).fill_null("—"))
     shown = shown.rename({c: tr("history." + c) for c in shown.columns})
     st.dataframe(shown, hide_index=True, width="stretch")
 
@@ -210,7 +222,9 @@ def _history_section() -> None:
         return
     labels = {row["import_id"]: f"{row['file_name']} · {row['imported_at']:%Y-%m-%d %H:%M}"
               for row in undoable.iter_rows(named=True)}
-    chosen = st.selectbox(tr("data.undo_pick"), list(labels), format_func=labels.get, key="undo_pick")
+    # keyed on the data version: after an import or undo the newest import is preselected again
+    chosen = st.selectbox(tr("data.undo_pick"), list(labels), format_func=labels.get,
+                          key=f"undo_pick_{db.data_version}")
     if st.button(tr("data.undo_button"), key="undo_button"):
         try:
             removed = undo_import(db, chosen)

@@ -68,13 +68,27 @@ def sidebar_filters() -> Filters:
     return filters if filters is not None else draw_sidebar_filters()
 
 
+_KEYS = ("f_preset", "f_start", "f_end", "f_platforms", "f_accounts", "f_grain")
+
+
 @contextmanager
-def shell_filters() -> Iterator[None]:
-    """Draw the filters in the shell and lend them to the page that runs inside this block."""
-    try:
-        _drawn.filters = draw_sidebar_filters()
-    except Exception:  # noqa: BLE001 - the page draws them itself inside its own guard
-        _drawn.filters = None
+def shell_filters(draw: bool = True) -> Iterator[None]:
+    """Draw the filters in the shell and lend them to the page that runs inside this block.
+    On pages without filters nothing is drawn; Streamlit drops the state of widgets that are not
+    drawn, so their values wait in kept_* keys and come back on the next page that has filters."""
+    state = st.session_state
+    _drawn.filters = None
+    if draw:
+        for key in _KEYS:
+            if key not in state and f"kept_{key}" in state:
+                state[key] = state[f"kept_{key}"]
+        try:
+            _drawn.filters = draw_sidebar_filters()
+        except Exception:  # noqa: BLE001 - the page draws them itself inside its own guard
+            _drawn.filters = None
+    for key in _KEYS:
+        if key in state:
+            state[f"kept_{key}"] = state[key]
     try:
         yield
     finally:

@@ -25,6 +25,7 @@ from dashboard.metrics.registry import METRICS
 from dashboard.ui.cache import cached
 from dashboard.ui.context import lang, tr
 from dashboard.ui.filters import sidebar_filters
+from dashboard.ui.target_badges import chart_target
 
 KPI_KEYS = ("followers_end", "followers_net", "follower_growth_rate", "followers_gained", "followers_lost")
 TOP_POSTS = 10
@@ -115,7 +116,8 @@ def _charts(filters: Filters, series: pl.DataFrame) -> None:
         if table.filter(pl.col("growth_rate").is_not_null()).is_empty():
             st.info(tr("growth.rate_unknown"))
         else:
-            st.plotly_chart(growth_rate_by_platform(table, code), key="growth_rate", width="stretch")
+            st.plotly_chart(chart_target(growth_rate_by_platform(table, code), "follower_growth_rate", filters),
+                            key="growth_rate", width="stretch")
 
 
 # -- per-account table and notes ----------------------------------------------------------------

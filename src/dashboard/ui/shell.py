@@ -19,11 +19,16 @@ PAGES = [
     ("pages/growth.py", "page.growth", ":material/trending_up:"),
     ("pages/content.py", "page.content", ":material/article:"),
     ("pages/channels.py", "page.channels", ":material/paid:"),
+    ("pages/lifecycle.py", "page.lifecycle", ":material/group:"),
     ("pages/targets.py", "page.targets", ":material/flag:"),
     ("pages/alerts.py", "page.alerts", ":material/notifications:"),
     ("pages/data.py", "page.data", ":material/upload_file:"),
     ("pages/definitions.py", "page.definitions", ":material/menu_book:"),
 ]
+
+
+# pages that use no period or platform: the sidebar stays short there (the filters keep their values)
+PAGES_WITHOUT_FILTERS = {"pages/data.py", "pages/definitions.py"}
 
 
 def _language_picker() -> None:
@@ -62,10 +67,11 @@ def _demo_banner() -> None:
 def run() -> None:
     st.set_page_config(page_title=tr("app.title"), page_icon=":bar_chart:", layout="wide")
     # navigation first: until st.navigation is called Streamlit would list pages/ by file name
-    pages = [st.Page(str(ROOT / path), title=tr(title), icon=icon) for path, title, icon in PAGES]
-    navigation = st.navigation(pages)
+    pages = {path: st.Page(str(ROOT / path), title=tr(title), icon=icon) for path, title, icon in PAGES}
+    navigation = st.navigation(list(pages.values()))
+    current = next((path for path, page in pages.items() if page == navigation), None)
     _language_picker()
     guarded(_ensure_demo)
     guarded(_demo_banner)
-    with shell_filters():
+    with shell_filters(draw=current not in PAGES_WITHOUT_FILTERS):
         navigation.run()

@@ -40,7 +40,7 @@ def ensure_default_targets() -> None:
     db = store()
     zone = workspace_tz(db)
     first, _ = cached(data_span, str(zone))
-    seed_defaults(db, first or datetime.now(zone).date(), note=tr("targets.default_note"))
+    seed_defaults(db, first or datetime.now(zone).date())
     st.session_state["_targets_defaults_checked"] = True
 
 

@@ -24,6 +24,7 @@ from dashboard.targets import (
     DEFAULT_EDITOR,
     EDITABLE,
     PERIOD_TYPES,
+    SEED_EDITOR,
     RowError,
     TargetValidationError,
     clean_editor,
@@ -97,15 +98,14 @@ def _status_section(filters: Any) -> None:
 def _card(row: dict[str, Any], denominator: str) -> None:
     unit = row["unit"]
     st.markdown(f"**{metric_label(row['metric'], denominator)}** · {scope_text(row)}")
-    period = tr("targets.period_span", period=tr(f"targets.period.{row['period_type']}"),
-                start=row["period_start"].isoformat(), end=row["period_end"].isoformat())
-    st.markdown(f"{badge_markdown(row)}{band_markdown(row)} {period}")
     better = {"down": tr("targets.at_most"), "up": tr("targets.at_least")}.get(row["better"], "")
-    st.markdown(tr("targets.actual_vs_target", actual=value_text(row["actual"], unit),
-                   target=f"{better} {value_text(row['target'], unit)}".strip()))
+    st.markdown(f"{badge_markdown(row)}{band_markdown(row)} " + tr(
+        "targets.actual_vs_target", actual=value_text(row["actual"], unit),
+        target=f"{better} {value_text(row['target'], unit)}".strip()))
     if row["accumulating"] and row["progress"] is not None and row["better"] == "up":
         st.progress(min(max(row["progress"], 0.0), 1.0))
-    notes = []
+    notes = [tr("targets.period_span", period=tr(f"targets.period.{row['period_type']}"),
+                start=row["period_start"].isoformat(), end=row["period_end"].isoformat())]
     if row["reason"] == "not_started":
         notes.append(tr("targets.starts_on", start=row["period_start"].isoformat()))
     elif row["accumulating"]:
@@ -153,8 +153,12 @@ def _editor_frame(stored: pl.DataFrame) -> pl.DataFrame:
         rows.append({**{k: row[k] for k in ("target_id", "metric", "platform", "channel", "period_type",
                                             "period_start", "note")},
                      **{k: _to_display(row[k], unit) for k in _NUMBERS},
-                     "changed": f"{changed} · {row['updated_by'] or ''}" if changed else ""})
+                     "changed": f"{changed} · {_editor(row['updated_by'])}" if changed else ""})
     return pl.DataFrame(rows, schema=EDITOR_SCHEMA) if rows else pl.DataFrame(schema=EDITOR_SCHEMA)
+
+
+def _editor(name: str | None) -> str:
+    return tr("targets.seed_editor") if name == SEED_EDITOR else name or ""
 
 
 def _column_config() -> dict[str, Any]:
@@ -168,7 +172,7 @@ def _column_config() -> dict[str, Any]:
                                                      format_func=labeller("platform."),
                                                      help=tr("targets.help.platform")),
         "channel": st.column_config.TextColumn(tr("targets.col.channel"), help=tr("targets.help.channel"),
-                                               max_chars=100),
+                                               max_chars=100, width="small"),
         "period_type": st.column_config.SelectboxColumn(tr("targets.col.period_type"), options=list(PERIOD_TYPES),
                                                         required=True, format_func=labeller("targets.period."),
                                                         default="month"),
@@ -176,9 +180,10 @@ def _column_config() -> dict[str, Any]:
                                                     required=True, help=tr("targets.help.period_start")),
         "value": st.column_config.NumberColumn(tr("targets.col.value"), required=True, format="%g",
                                                help=tr("targets.help.value")),
-        "floor": st.column_config.NumberColumn(tr("targets.col.floor"), format="%g", help=tr("targets.help.floor")),
+        "floor": st.column_config.NumberColumn(tr("targets.col.floor"), format="%g", help=tr("targets.help.floor"),
+                                               width="small"),
         "stretch": st.column_config.NumberColumn(tr("targets.col.stretch"), format="%g",
-                                                 help=tr("targets.help.stretch")),
+                                                 help=tr("targets.help.stretch"), width="small"),
         "note": st.column_config.TextColumn(tr("targets.col.note"), max_chars=500, width="medium"),
         "changed": st.column_config.TextColumn(tr("targets.col.changed"), disabled=True),
     }
@@ -196,7 +201,7 @@ def _editor_section() -> None:
     key = f"targets_editor_{last_change_id(db)}"
     with st.form("targets_form", border=False):
         edited = st.data_editor(
-            base, key=key, num_rows="dynamic", hide_index=True, width="stretch",
+            base, key=key, num_rows="dynamic", hide_index=True, width="stretch", placeholder="—",
             column_order=["metric", "platform", "channel", "period_type", "period_start", "value", "floor", "stretch",
                           "note", "changed"],
             column_config=_column_config())
@@ -269,6 +274,13 @@ def _error_text(error: RowError) -> str:
 
 # -- history and undo ----------------------------------------------------------------------------
 
+def _changes_text(save: dict[str, Any]) -> str:
+    """'change of Engagement rate, deletion of Short videos' (oldest first, as they were made)."""
+    return tr("targets.list_sep").join(
+        tr("targets.change_item", action=tr(f"targets.action.{c['action']}"), metric=tr(f"metric.{c['metric']}"))
+        for c in reversed(save["changes"]))
+
+
 def _history_section() -> None:
     st.subheader(tr("targets.history_title"))
     db = store()
@@ -276,8 +288,8 @@ def _history_section() -> None:
     zone = workspace_tz(db)
     left, right = st.columns([3, 1], vertical_alignment="center")
     if pending:
-        left.caption(tr("targets.undo_hint", action=tr(f"targets.action.{pending['action']}"),
-                        metric=tr(f"metric.{pending['metric']}"), editor=escape_markdown(pending["changed_by"] or ""),
+        left.caption(tr("targets.undo_hint", items=_changes_text(pending),
+                        editor=escape_markdown(pending["changed_by"] or ""),
                         at=pending["changed_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M")))
     else:
         left.caption(tr("targets.undo_nothing"))
@@ -289,8 +301,7 @@ def _history_section() -> None:
             st.error(tr(f"issue.store_{exc.code}", **exc.params))
             return
         if undone:
-            st.session_state["targets_message"] = tr("targets.undone", action=tr(f"targets.action.{undone['action']}"),
-                                                     metric=tr(f"metric.{undone['metric']}"))
+            st.session_state["targets_message"] = tr("targets.undone", items=_changes_text(undone))
         st.rerun()
     frame = history(db, HISTORY_ROWS)
     if frame.is_empty():
@@ -302,7 +313,7 @@ def _history_section() -> None:
         scope = (tr(f"platform.{row['platform']}") if row["platform"] else row["channel"] or tr("targets.all_platforms"))
         rows.append({
             tr("targets.hist.time"): row["changed_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
-            tr("targets.hist.editor"): row["changed_by"],
+            tr("targets.hist.editor"): _editor(row["changed_by"]),
             tr("targets.hist.action"): tr(f"targets.action.{row['action']}") +
             (f" ({tr('targets.hist.undone')})" if row["undone"] else ""),
             tr("targets.hist.metric"): tr(f"metric.{row['metric']}") if row["metric"] else "",
