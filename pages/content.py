@@ -1,4 +1,4 @@
-from dashboard.ui.context import guarded
 from dashboard.ui.content_page import render
+from dashboard.ui.context import guarded
 
 guarded(render)

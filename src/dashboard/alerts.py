@@ -225,7 +225,7 @@ def spend_alerts(store: Store, filters: Filters, streak_days: int = SPEND_STREAK
 
 
 def comment_alerts(store: Store, filters: Filters, min_comments: int = MIN_COMMENTS) -> list[dict[str, Any]]:
-    from dashboard.targets import target_status  # targets imports metrics only; this keeps alerts light
+    from dashboard.targets import applicable_target, has_started  # targets builds on metrics, as alerts does
 
     daily = daily_comment_stats(store, filters)
     out = []
@@ -235,10 +235,9 @@ def comment_alerts(store: Store, filters: Filters, min_comments: int = MIN_COMME
         if key not in limits:
             limit = None
             for platform in (row["platform"], None):
-                status = target_status(store, "negative_comment_share", platform, row["day"], tz=filters.tz,
-                                       denominator=filters.denominator)
-                if status["target"] is not None and status["reason"] != "not_started":
-                    limit = status["target"]
+                target = applicable_target(store, "negative_comment_share", platform, row["day"])
+                if target and has_started(target, row["day"]):
+                    limit = target["value"]
                     break
             limits[key] = DEFAULT_NEGATIVE_SHARE if limit is None else float(limit)
         if row["negative_share"] > limits[key]:

@@ -398,9 +398,16 @@ def share_comparison(labels: Sequence[str], cost_share: Sequence[float | None],
                              orientation="h", marker_color=colour, text=text, textposition="outside",
                              customdata=text, hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
     fig.update_layout(barmode="group", yaxis=dict(autorange="reversed"))
-    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    top = max([v for v in (*cost_share, *conversion_share) if v is not None] or [0])
+    fig.update_xaxes(tickformat=".0%", range=[0, max(top * 1.18, 0.05)])  # room for the labels
     base_layout(fig, lang, height=max(240, 64 * len(labels) + 90), key=key)
     return fig.update_layout(hovermode="y unified")
+
+
+def channel_trend_chart(frame: pl.DataFrame, y: str, unit: str, lang: str, names: dict[str, str],
+                        key: str = "channel_trend") -> go.Figure:
+    """One line per channel or group over time (frame: bucket, platform, y)."""
+    return _date_axis(line_by_platform(frame, "bucket", y, unit, lang, key=key, names=names), lang)
 
 
 def cost_return_scatter(frame: pl.DataFrame, y: str, y_unit: str, lang: str, names: dict[str, str],

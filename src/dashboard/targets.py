@@ -171,6 +171,11 @@ def is_aligned(period_type: str, day: date) -> bool:
     return period_start_for(period_type, day) == day
 
 
+def has_started(row: Mapping[str, Any], day: date) -> bool:
+    """Whether a target row applies on day (its first period starts on or before day's period)."""
+    return row["period_start"] <= period_start_for(row["period_type"], day)
+
+
 # -- validation ----------------------------------------------------------------------------------
 
 def _blank(value: Any) -> bool:
@@ -761,8 +766,7 @@ def _applicable(rows: Sequence[Mapping[str, Any]], as_of: date) -> Mapping[str, 
     """Among the rows of one metric, scope and period type: the newest that has started by the
     period containing as_of, else the first one (not started yet)."""
     ordered = sorted(rows, key=lambda r: r["period_start"])
-    current = period_start_for(ordered[0]["period_type"], as_of)
-    started = [r for r in ordered if r["period_start"] <= current]
+    started = [r for r in ordered if has_started(r, as_of)]
     return started[-1] if started else ordered[0]
 
 
@@ -818,26 +822,38 @@ def _missing(metric: str, platform: str | None, channel: str | None, as_of: date
             "reason": reason}
 
 
+def applicable_target(store: Store, metric: str, platform: str | None, as_of: date, *,
+                      channel: str | None = None, period_type: str | None = None,
+                      prefer: Sequence[str] = ("month", "week", "quarter")) -> dict[str, Any] | None:
+    """The stored target row (TARGET_COLUMNS) that applies to one metric and scope on as_of,
+    without measuring anything: among the period types set, period_type or else the first of
+    `prefer` whose row has started by then; a row that has not started yet when none has;
+    None when the metric and scope have no target at all."""
+    rows = [r for r in _all_rows(store)
+            if r["metric"] == metric and r["platform"] == platform and r["channel"] == channel
+            and (period_type is None or r["period_type"] == period_type)]
+    if not rows:
+        return None
+    groups = _groups(rows)
+    candidates = [_applicable(groups[key], as_of) for key in sorted(
+        groups, key=lambda k: list(prefer).index(k[3]) if k[3] in prefer else len(prefer))]
+    started = [r for r in candidates if has_started(r, as_of)]
+    return dict((started or candidates)[0])
+
+
 def target_status(store: Store, metric: str, platform: str | None = None, as_of: date | None = None, *,
                   channel: str | None = None, period_type: str | None = None,
                   prefer: Sequence[str] = ("month", "week", "quarter"), tz: str | None = None,
                   denominator: str | None = None) -> dict[str, Any]:
     """How the target of one metric and scope (platform, or channel, or neither = all) is doing on
-    as_of (default: today in the workspace zone): a dict with STATUS_SCHEMA keys. With several
-    period types set for the same metric and scope, period_type picks one, else the first of
-    `prefer` that has started. No matching row: reason 'no_target'."""
+    as_of (default: today in the workspace zone): a dict with STATUS_SCHEMA keys, for the row
+    applicable_target picks. No matching row: reason 'no_target'."""
     tz, denominator = _workspace_defaults(store, tz, denominator)
     as_of = as_of or datetime.now(workspace_tz(store)).date()
-    rows = [r for r in _all_rows(store)
-            if r["metric"] == metric and r["platform"] == platform and r["channel"] == channel
-            and (period_type is None or r["period_type"] == period_type)]
-    if not rows:
+    row = applicable_target(store, metric, platform, as_of, channel=channel, period_type=period_type, prefer=prefer)
+    if row is None:
         return _missing(metric, platform, channel, as_of, "no_target")
-    groups = _groups(rows)
-    candidates = [_applicable(groups[key], as_of) for key in sorted(
-        groups, key=lambda k: list(prefer).index(k[3]) if k[3] in prefer else len(prefer))]
-    started = [r for r in candidates if r["period_start"] <= period_start_for(r["period_type"], as_of)]
-    return evaluate_target(store, (started or candidates)[0], as_of, tz=tz, denominator=denominator)
+    return evaluate_target(store, row, as_of, tz=tz, denominator=denominator)
 
 
 def statuses_for(store: Store, filters: Filters, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -864,27 +880,16 @@ def target_for_chart(store: Store, metric: str, filters: Filters, per_platform_l
     chart's bucket (filters.granularity): accumulating targets are scaled by bucket days / period
     days (a 20-a-month target is 20 x 7 / 30.44 = 4.6 on a weekly chart; months and quarters as
     calendar averages), ratios are drawn as they are. Scope as statuses_for. With
-    per_platform_lines (one line per platform), an all-platform accumulating target is not drawn:
-    it cannot be read against each platform's own line. Returns {value, floor, stretch,
-    period_type, metric, platform, unit} or None."""
+    per_platform_lines (one line per platform), an all-platform target of a sum (posts,
+    impressions) is not drawn: it cannot be read against each platform's own line; rates are.
+    Returns {value, floor, stretch, period_type, metric, platform, unit} or None."""
     if len(filters.platforms) > 1 or metric not in target_metric_keys():
         return None
     platform = filters.platforms[0] if filters.platforms else None
-    if per_platform_lines and platform is None and accumulating(metric):
+    if per_platform_lines and platform is None and metric_info(metric).additive:
         return None
-    rows = [r for r in _all_rows(store) if r["metric"] == metric and r["platform"] == platform
-            and r["channel"] is None]
-    if not rows:
-        return None
-    groups = _groups(rows)
-    order = ("month", "week", "quarter")
-    row = None
-    for period_type in sorted({k[3] for k in groups}, key=order.index):
-        candidate = _applicable(groups[(metric, platform, None, period_type)], filters.end)
-        if candidate["period_start"] <= period_start_for(period_type, filters.end):
-            row = candidate
-            break
-    if row is None:
+    row = applicable_target(store, metric, platform, filters.end)
+    if row is None or not has_started(row, filters.end):
         return None
     factor = _BUCKET_DAYS[filters.granularity] / _PERIOD_DAYS[row["period_type"]] if accumulating(metric) else 1.0
 

@@ -148,3 +148,47 @@ def test_cost_editor_names_the_row_of_an_invalid_amount(empty_store):
         {"channel": "xiaohongshu", "date_start": "2026-03-02", "amount": 5, "category": "kol"}]}
     at.button(key="cost_editor_save").click().run()
     assert list_costs(empty_store).select("amount", "date_end").rows() == [(5.0, date(2026, 3, 2))]
+
+
+def test_overview_gains_paid_tiles_and_definitions_list_them(empty_store):
+    daily = "platform,account,date,impressions,reach,likes\nx,a,2026-03-03,1000,500,20\n"
+    assert import_one(empty_store, "daily.csv", daily.encode()).status == "imported"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.session_state["lang"] = "en"
+    at.session_state["f_preset"] = "custom"
+    at.session_state["f_start"] = date(2026, 3, 2)
+    at.session_state["f_end"] = date(2026, 3, 8)
+    at.run()
+    assert "Ad spend" not in tiles(at)  # no channel data yet: the social tiles only
+    with_data(empty_store)
+    at.run()
+    assert not at.exception
+    shown = tiles(at)
+    assert (shown["Impressions"], shown["Ad spend"], shown["Conversions"], shown["ROAS"], shown["ROI"]) == (
+        "1,000", "1,200", "3", "0.50×", "-50.00%")
+    at.switch_page("pages/definitions.py")
+    at.run()
+    definitions = at.dataframe[0].value
+    roas = definitions[definitions["key"] == "roas"].iloc[0]
+    assert (roas["name_en"], roas["name_zh"]) == ("ROAS", "广告支出回报率 ROAS")
+    assert roas["formula_en"] == "revenue ÷ ad spend (channels with spend only)"
+    assert set(definitions["key"]) >= {"spend", "conversions", "conversion_value", "cpm", "cpc", "cvr", "cpa", "roas",
+                                       "roi", "cac"}
+
+
+def test_a_currency_without_a_rate_is_listed_not_added(empty_store):
+    with_data(empty_store)
+    tiktok = ("Campaign name,Cost,Impressions,Clicks (destination),Conversions,Currency\n"
+              "Matcha launch,120.50,15000,200,12,USD\nGift boxes,30.00,3000,20,<5,USD\n")
+    assert import_one(empty_store, "TikTok_Campaign_Report_2026-03-02_2026-03-08.csv", tiktok.encode()).status == \
+        "imported"
+    at = open_week("en")
+    assert tiles(at)["Ad spend"] == "1,200"  # the USD 150.50 is not added as if it were CNY
+    assert ("These amounts have no rate to CNY and are left out of every figure: TikTok Ads ad spend 150.50 USD "
+            "(2 rows).") in at.warning[0].value
+    # the rate entered in the currency editor (row 1 is USD, found in the data): now it counts
+    assert list(at.data_editor(key="fx_editor_0").value["currency"]) == ["USD"]
+    at.session_state["fx_editor_0"] = {"edited_rows": {"0": {"rate": 7.0}}, "added_rows": [], "deleted_rows": []}
+    at.button(key="fx_editor_save").click().run()
+    assert not at.exception and not any("no rate" in w.value for w in at.warning)
+    assert tiles(at)["Ad spend"] == "2,253.50"  # 1,200 + 150.50 × 7

@@ -51,7 +51,7 @@ def test_templates_have_bom_and_both_header_languages_and_import_back(store):
     zh = template_csv("events", "zh").decode("utf-8")
     assert en.startswith("\ufeffevent_key,user_id,occurred_at,event_type,channel,revenue,currency,quantity,properties")
     assert zh.startswith("\ufeff事件ID,用户ID,发生时间,事件类型,渠道,收入,币种,数量,属性")
-    filled = zh.encode("utf-8") + "e1,u1,2026-03-01T10:00:00+08:00,purchase,douyin,99,CNY,1,\n".encode()
+    filled = zh.encode("utf-8") + b"e1,u1,2026-03-01T10:00:00+08:00,purchase,douyin,99,CNY,1,\n"
     result = import_one(store, "events.csv", filled)
     assert (result.status, result.kind, result.rows_inserted) == ("imported", "template_events", 1)
     assert store.rows("SELECT event_key, user_id, occurred_at, revenue FROM events") == [

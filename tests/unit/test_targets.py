@@ -285,6 +285,9 @@ def test_a_target_carries_over_to_later_periods_until_a_newer_row(store):
     later = target_status(store, "posts", "x", date(2026, 3, 16), tz="UTC")
     assert (later["target"], later["pace"], later["actual"], later["status"]) == (14, 2, 1, "behind")
     assert target_status(store, "posts", "x", date(2026, 3, 1), tz="UTC")["reason"] == "not_started"
+    assert T.applicable_target(store, "posts", "x", date(2026, 3, 15))["value"] == 7  # before the newer row
+    assert T.applicable_target(store, "posts", "x", date(2026, 4, 1))["value"] == 14
+    assert T.applicable_target(store, "posts", None, date(2026, 4, 1)) is None
 
 
 def test_no_target_and_no_data_are_reasons(store):
@@ -421,6 +424,10 @@ def test_chart_target_is_scaled_to_the_bucket(store):
     # an all-platform sum cannot be read against one line per platform; a rate can
     assert target_for_chart(store, "posts", week, per_platform_lines=True) is None
     assert target_for_chart(store, "engagement_rate", week, per_platform_lines=True)["value"] == 0.05
+    create_target(store, target(metric="follower_growth_rate", period_type="month", period_start=date(2026, 3, 1),
+                                value=0.10), "ann")
+    growth = target_for_chart(store, "follower_growth_rate", week, per_platform_lines=True)
+    assert growth["value"] == pytest.approx(0.10 * 7 / (365.25 / 12))  # growth builds up: paced per bucket
     assert target_for_chart(store, "posts", Filters(date(2026, 3, 1), date(2026, 3, 28), platforms=("x",))) is None
     assert target_for_chart(store, "posts", Filters(date(2026, 2, 1), date(2026, 2, 20))) is None  # not started
 

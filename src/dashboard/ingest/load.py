@@ -62,11 +62,21 @@ def validate(table_name: str, rows: list[dict[str, Any]]) -> tuple[list[dict[str
     return good, bad
 
 
-def to_frame(table: TableDef, rows: list[dict[str, Any]], import_id: str) -> pl.DataFrame:
+def to_frame(table: TableDef, rows: list[dict[str, Any]], import_id: str,
+             bulk: list[pl.DataFrame] | None = None) -> pl.DataFrame:
+    """The rows as a frame of the table. bulk: rows read column by column (ingest/bulk.py), typed
+    and carrying `__line`; they and `rows` (which then carry `__line` too) go in file order."""
     schema = {name: _PL_TYPES[t] for name, t in table.columns.items()}
-    frame = pl.DataFrame([{**{c: r.get(c) for c in table.columns}, "import_id": import_id} for r in rows],
-                         schema=schema, orient="row")
-    return _collapse_duplicates(table, frame)
+    if not bulk:
+        frame = pl.DataFrame([{**{c: r.get(c) for c in table.columns}, "import_id": import_id} for r in rows],
+                             schema=schema, orient="row")
+        return _collapse_duplicates(table, frame)
+    schema["__line"] = pl.Int64
+    frame = pl.DataFrame([{**{c: r.get(c) for c in table.columns}, "import_id": import_id,
+                           "__line": r.get("__line")} for r in rows], schema=schema, orient="row")
+    frame = pl.concat([frame, *(b.with_columns(pl.lit(import_id).alias("import_id")).select(frame.columns)
+                                for b in bulk)])
+    return _collapse_duplicates(table, frame.sort("__line", maintain_order=True).drop("__line"))
 
 
 def _collapse_duplicates(table: TableDef, frame: pl.DataFrame) -> pl.DataFrame:

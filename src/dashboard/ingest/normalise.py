@@ -62,6 +62,9 @@ class Normalised:
     skipped: list[Issue]
     warnings: list[Issue]
     accounts: set[str]
+    # bulk.py: the rows that needed no interpreter, typed as their table (plus `__line`); `rows`
+    # then holds only the others
+    frame: Any = None
 
 
 def find_header(table: Table, specs: list[ExportSpec], file_name: str) -> tuple[ExportSpec, int] | None:

@@ -92,10 +92,6 @@ def channel_groups(store: Store) -> dict[str, str]:
     return {channel: group if group in GROUPS else "other" for channel, group in merged.items()}
 
 
-def group_of(groups: dict[str, str], channel: str) -> str:
-    return groups.get(channel, "other")
-
-
 def has_channel_data(store: Store) -> bool:
     """Anything this page can show: ad rows, manual costs or orders."""
     return bool(store.scalar("SELECT (SELECT count(*) FROM ad_stats) + (SELECT count(*) FROM costs) > 0")) \

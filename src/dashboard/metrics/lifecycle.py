@@ -1,6 +1,12 @@
 """User lifecycle (DESIGN.md section 5): flows, stages, funnel, cohorts and active users, from `events`.
 
-Every figure is DuckDB SQL over the events table; Python only shapes the small results.
+Every figure is DuckDB SQL; Python only shapes the small results. The queries read two derived
+tables (schema migration 4) that `ensure_activity` rebuilds from `events` whenever the events (or
+the workspace time zone) changed: `lifecycle_days`, one row per user and active day with the next
+active day and, per event type, the first time, the number of distinct events and their revenue;
+and `lifecycle_users`, one row per user (first time, first and last day, first-touch channel).
+They hold nothing that depends on the thresholds, so editing those needs no rebuild; at 10 million
+events they turn each query from a pass over every event into a pass over user-days.
 
 Definitions (days are calendar days in the workspace time zone; a period is a day, an ISO week
 starting Monday, or a calendar month):
@@ -28,6 +34,7 @@ starting Monday, or a calendar month):
   each cohort by its users.
 - Revenue and purchases: an event repeated with the same user, time, type and revenue counts once.
   A purchase is an event whose type is a conversion event.
+- A user's acquisition (first-touch) channel is the channel of their earliest event that names one.
 - Event types compare in lower case; a channel is trimmed and an empty one is unknown. The
   conversion event types are the workspace's `conversion_events` setting (shared with channel ROI);
   the other thresholds live in the `lifecycle` setting.
@@ -35,6 +42,7 @@ starting Monday, or a calendar month):
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
@@ -42,7 +50,7 @@ from typing import Any
 import polars as pl
 
 from dashboard.settings import DEFAULTS, get_setting
-from dashboard.store.db import Store
+from dashboard.store.db import Cursor, Store
 
 PERIODS = ("day", "week", "month")
 STAGES = ("new", "active", "silent", "churned")
@@ -129,6 +137,65 @@ def params_from_settings(store: Store, channels: tuple[str, ...] = ()) -> Lifecy
         return LifecycleParams(tz=str(get_setting(store, "timezone") or "UTC"), channels=tuple(channels))
 
 
+# -- the derived activity tables -----------------------------------------------------------------
+
+ACTIVITY_RECIPE = 1  # bump when the way lifecycle_days / lifecycle_users are built changes
+_ACTIVITY_KEY = "__lifecycle_activity"
+
+
+def _fingerprint(reader: Store | Cursor, tz: str) -> str:
+    """What the derived tables were built from: the events (their count and the imports that wrote
+    or removed any) and the time zone."""
+    events = reader.scalar("SELECT count(*) FROM events")
+    imports = reader.scalar(
+        "SELECT [count(*) FILTER (WHERE status IN ('imported', 'undone')), "
+        "count(*) FILTER (WHERE status = 'undone')]::VARCHAR || max(imported_at)::VARCHAR FROM imports")
+    return json.dumps([ACTIVITY_RECIPE, tz, events, imports])
+
+
+_REBUILD = [
+    "DELETE FROM lifecycle_days",
+    "DELETE FROM lifecycle_users",
+    """INSERT INTO lifecycle_days (user_id, day, next_day, first_at, types)
+    WITH ev AS (
+        SELECT DISTINCT user_id, occurred_at, lower(trim(event_type)) AS t, revenue,
+               CAST(timezone($1, occurred_at) AS DATE) AS day
+        FROM events WHERE user_id IS NOT NULL AND user_id <> '' AND occurred_at IS NOT NULL),
+    per_type AS (
+        SELECT user_id, day, t, min(occurred_at) AS ts, count(*) AS n, sum(revenue) AS revenue
+        FROM ev GROUP BY ALL),
+    per_day AS (
+        SELECT user_id, day, min(ts) AS first_at, list({'t': t, 'ts': ts, 'n': n, 'revenue': revenue}) AS types
+        FROM per_type GROUP BY ALL)
+    SELECT user_id, day, lead(day) OVER (PARTITION BY user_id ORDER BY day), first_at, types FROM per_day""",
+    """INSERT INTO lifecycle_users (user_id, first_at, first_day, last_day, channel)
+    SELECT d.user_id, d.first_at, d.first_day, d.last_day, c.channel
+    FROM (SELECT user_id, min(first_at) AS first_at, min(day) AS first_day, max(day) AS last_day
+          FROM lifecycle_days GROUP BY user_id) d
+    LEFT JOIN (SELECT user_id, arg_min(trim(channel), occurred_at) AS channel FROM events
+               WHERE nullif(trim(channel), '') IS NOT NULL AND user_id IS NOT NULL AND user_id <> ''
+                 AND occurred_at IS NOT NULL GROUP BY user_id) c USING (user_id)""",
+]
+
+
+def ensure_activity(store: Store, tz: str) -> bool:
+    """Rebuild the derived tables when the events or the time zone changed; True if it rebuilt.
+    The rebuild is one transaction under the write lock (readers keep the old tables until it
+    commits) and does not bump the data version: the data did not change."""
+    wanted = _fingerprint(store, tz)
+    if store.scalar(f"SELECT value FROM settings WHERE key = '{_ACTIVITY_KEY}'") == json.dumps(wanted):
+        return False
+    with store.write(bump=False) as cur:
+        wanted = _fingerprint(cur, tz)
+        if cur.scalar(f"SELECT value FROM settings WHERE key = '{_ACTIVITY_KEY}'") == json.dumps(wanted):
+            return False
+        for statement in _REBUILD:
+            cur.run(statement, [tz] if "$1" in statement else None)
+        cur.run("INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [_ACTIVITY_KEY, json.dumps(wanted)])
+    return True
+
+
 # -- SQL building blocks -------------------------------------------------------------------------
 
 class _Bind:
@@ -177,38 +244,35 @@ def _age(cohort: str, expr: str, period: str) -> str:
     return f"date_diff('month', {cohort}, {expr})"
 
 
-def _ctes(b: _Bind, params: LifecycleParams, until: date | None = None, users: bool = False) -> str:
-    """`ev` (events with their local day, for the users in scope, up to `until`) and, when asked or
-    when a channel filter needs it, `users` (first/last day, first-touch channel)."""
-    cap = f"AND CAST(timezone({b('tz', params.tz)}, occurred_at) AS DATE) <= {b('until', until, 'DATE')}" \
-        if until is not None else ""
-    ctes = [f"""ev_all AS (
-        SELECT user_id, occurred_at, CAST(timezone({b('tz', params.tz)}, occurred_at) AS DATE) AS day,
-               lower(trim(event_type)) AS event_type, nullif(trim(channel), '') AS channel, revenue
-        FROM events WHERE user_id IS NOT NULL AND user_id <> '' AND occurred_at IS NOT NULL {cap})"""]
-    if users or params.channels:
-        ctes.append("""users_all AS (
-        SELECT user_id, min(occurred_at) AS first_at, min(day) AS first_day, max(day) AS last_day,
-               arg_min(channel, {'t': occurred_at, 'c': channel}) FILTER (WHERE channel IS NOT NULL) AS channel
-        FROM ev_all GROUP BY user_id)""")
+def _scope(store: Store, b: _Bind, params: LifecycleParams, until: date | None = None) -> str:
+    """`users` (the users in scope: all, or those of the chosen acquisition channels) and `days`
+    (their active days, up to `until`), after making sure the derived tables are current."""
+    ensure_activity(store, params.tz)
+    ctes = ["users AS (SELECT * FROM lifecycle_users)"]
     if params.channels:
         chosen = b("channels", list(params.channels), "VARCHAR[]")
-        ctes.append(f"users AS (SELECT * FROM users_all WHERE list_contains({chosen}, channel))")
-        ctes.append("ev AS (SELECT * FROM ev_all SEMI JOIN users USING (user_id))")
-    else:
-        if users:
-            ctes.append("users AS (SELECT * FROM users_all)")
-        ctes.append("ev AS (SELECT * FROM ev_all)")
+        ctes = [f"users AS (SELECT * FROM lifecycle_users WHERE list_contains({chosen}, channel))"]
+    days = "SELECT d.* FROM lifecycle_days d" + (" SEMI JOIN users USING (user_id)" if params.channels else "")
+    if until is not None:
+        days += f" WHERE d.day <= {b('until', until, 'DATE')}"
+    ctes.append(f"days AS ({days})")
     return "WITH " + ",\n".join(ctes)
 
 
-def _dedup_revenue(b: _Bind, params: LifecycleParams) -> str:
-    """Events that carry revenue or are purchases, an identical repeat counted once."""
-    conversions = b("conversion_events", list(params.conversion_events), "VARCHAR[]")
-    return f"""purchases AS (
-        SELECT DISTINCT user_id, occurred_at, day, event_type, revenue,
-               list_contains({conversions}, event_type) AS is_conversion
-        FROM ev WHERE revenue IS NOT NULL OR list_contains({conversions}, event_type))"""
+def _first_of(b: _Bind, name: str, events: tuple[str, ...]) -> str:
+    """The first time on a day (lifecycle_days.types) of an event of the given types, or NULL."""
+    chosen = b(name, list(events), "VARCHAR[]")
+    return f"list_min(list_transform(list_filter(types, lambda x: list_contains({chosen}, x.t)), lambda x: x.ts))"
+
+
+def _orders_of(b: _Bind, params: LifecycleParams) -> str:
+    """The number of distinct conversion events on a day (lifecycle_days.types)."""
+    chosen = b("conversion_events", list(params.conversion_events), "VARCHAR[]")
+    return (f"coalesce(list_sum(list_transform(list_filter(types, lambda x: list_contains({chosen}, x.t)), "
+            "lambda x: x.n)), 0)")
+
+
+_REVENUE = "coalesce(list_sum(list_transform(types, lambda x: coalesce(x.revenue, 0))), 0)"
 
 
 # -- what the store holds ------------------------------------------------------------------------
@@ -246,9 +310,8 @@ def flows(store: Store, params: LifecycleParams, period: str, start: date, end: 
     _check_period(period)
     first_p, last_p = _trunc(b("start", start, "DATE"), period), _trunc(b("end", end, "DATE"), period)
     churn = b("churn_days", params.churn_days, "INTEGER")
-    sql = f"""{_ctes(b, params, until=end)},
-    ud AS (SELECT DISTINCT user_id, day FROM ev),
-    up AS (SELECT DISTINCT user_id, {_trunc('day', period)} AS p FROM ud),
+    sql = f"""{_scope(store, b, params, until=end)},
+    up AS (SELECT user_id, {_trunc('day', period)} AS p FROM days GROUP BY ALL),
     seq AS (
         SELECT p, min(p) OVER (PARTITION BY user_id) AS first_p,
                lag(p) OVER (PARTITION BY user_id ORDER BY p) AS prev_p,
@@ -262,13 +325,10 @@ def flows(store: Store, params: LifecycleParams, period: str, start: date, end: 
     dormant AS (
         SELECT {_shift('p', period, 1)} AS p, count(*) AS dormant FROM seq
         WHERE next_p IS NULL OR next_p > {_shift('p', period, 1)} GROUP BY 1),
-    gaps AS (
-        SELECT user_id, day + {churn} AS churn_day
-        FROM (SELECT user_id, day, lead(day) OVER (PARTITION BY user_id ORDER BY day) AS next_day FROM ud)
-        WHERE next_day IS NULL OR next_day > day + {churn}),
     churned AS (
-        SELECT {_trunc('churn_day', period)} AS p, count(DISTINCT user_id) AS churned FROM gaps
-        WHERE churn_day <= {b('end', end, 'DATE')} GROUP BY 1),
+        SELECT {_trunc(f'day + {churn}', period)} AS p, count(DISTINCT user_id) AS churned FROM days
+        WHERE (next_day IS NULL OR next_day > day + {churn}) AND day + {churn} <= {b('end', end, 'DATE')}
+        GROUP BY 1),
     periods AS (
         SELECT {_shift(first_p, period, 'n')} AS p
         FROM range(0, {_age(first_p, last_p, period)} + 1) AS t(n))
@@ -285,6 +345,14 @@ def flows(store: Store, params: LifecycleParams, period: str, start: date, end: 
 
 # -- stages --------------------------------------------------------------------------------------
 
+def _on_day(b: _Bind, on: date) -> str:
+    """`as_of`: per user in scope, their last active day on or before `on` (and their first day)."""
+    d = b("on", on, "DATE")
+    return f"""as_of AS (
+        SELECT u.user_id, u.first_day, d.day AS last_day FROM days d JOIN users u USING (user_id)
+        WHERE d.day <= {d} AND (d.next_day IS NULL OR d.next_day > {d}))"""
+
+
 def _stage_case(b: _Bind, params: LifecycleParams, on: date) -> str:
     d = b("on", on, "DATE")
     return (f"CASE WHEN {d} - first_day < {b('new_days', params.new_days, 'INTEGER')} THEN 'new' "
@@ -296,8 +364,9 @@ def _stage_case(b: _Bind, params: LifecycleParams, on: date) -> str:
 def stage_snapshot(store: Store, params: LifecycleParams, on: date) -> pl.DataFrame:
     """Users per stage on a date (every user seen on or before it): stage, users, share."""
     b = _Bind()
-    sql = f"""{_ctes(b, params, until=on, users=True)}
-    SELECT {_stage_case(b, params, on)} AS stage, count(*) AS users FROM users GROUP BY 1"""
+    sql = f"""{_scope(store, b, params)},
+    {_on_day(b, on)}
+    SELECT {_stage_case(b, params, on)} AS stage, count(*) AS users FROM as_of GROUP BY 1"""
     counts = dict(store.rows(sql, b.values))
     total = sum(counts.values())
     return pl.DataFrame({
@@ -308,22 +377,20 @@ def stage_snapshot(store: Store, params: LifecycleParams, on: date) -> pl.DataFr
 
 # -- funnel --------------------------------------------------------------------------------------
 
-def _funnel_users_sql(b: _Bind, params: LifecycleParams, start: date, end: date, period: str) -> str:
+def _funnel_users_sql(store: Store, b: _Bind, params: LifecycleParams, start: date, end: date, period: str) -> str:
     """CTEs ending in `reached`: one row per acquired user with the time each step was reached."""
-    activation = b("activation_events", list(params.activation_events), "VARCHAR[]")
-    conversion = b("conversion_events", list(params.conversion_events), "VARCHAR[]")
-    return f"""{_ctes(b, params, users=True)},
+    return f"""{_scope(store, b, params)},
     acquired AS (
         SELECT user_id, first_at, first_day, channel, {_trunc('first_day', _check_period(period))} AS cohort
         FROM users WHERE first_day BETWEEN {b('start', start, 'DATE')} AND {b('end', end, 'DATE')}),
     firsts AS (
-        SELECT e.user_id,
-               min(e.occurred_at) FILTER (WHERE list_contains({activation}, e.event_type)
-                   AND e.day - a.first_day < {b('activation_days', params.activation_days, 'INTEGER')}) AS t_act,
-               min(e.occurred_at) FILTER (WHERE e.day - a.first_day
-                   >= {b('retention_days', params.retention_days, 'INTEGER')}) AS t_ret,
-               min(e.occurred_at) FILTER (WHERE list_contains({conversion}, e.event_type)) AS t_conv
-        FROM ev e JOIN acquired a USING (user_id) GROUP BY e.user_id),
+        SELECT d.user_id,
+               min({_first_of(b, 'activation_events', params.activation_events)}) FILTER (
+                   WHERE d.day - a.first_day < {b('activation_days', params.activation_days, 'INTEGER')}) AS t_act,
+               min(d.first_at) FILTER (
+                   WHERE d.day - a.first_day >= {b('retention_days', params.retention_days, 'INTEGER')}) AS t_ret,
+               min({_first_of(b, 'conversion_events', params.conversion_events)}) AS t_conv
+        FROM days d JOIN acquired a USING (user_id) GROUP BY d.user_id),
     stepped AS (
         SELECT a.user_id, a.channel, a.cohort, a.first_at AS t1, f.t_act AS t2, f.t_ret, f.t_conv
         FROM acquired a LEFT JOIN firsts f USING (user_id)),
@@ -348,7 +415,7 @@ def funnel(store: Store, params: LifecycleParams, start: date, end: date, by: st
     select = f"{group}, " if group else ""
     medians = ", ".join(
         f"median(epoch(t{i} - t{i - 1}) / 86400.0) AS m{i}" for i in range(2, 5))
-    sql = f"""{_funnel_users_sql(b, params, start, end, period)}
+    sql = f"""{_funnel_users_sql(store, b, params, start, end, period)}
     SELECT {select}count(t1) AS n1, count(t2) AS n2, count(t3) AS n3, count(t4) AS n4, {medians}
     FROM reached {'GROUP BY ' + group if group else ''} {'ORDER BY ' + group + ' NULLS LAST' if group else ''}"""
     wide = store.frame(sql, b.values)
@@ -377,11 +444,10 @@ def channel_comparison(store: Store, params: LifecycleParams, start: date, end: 
     retention and conversion rates (each over the users acquired), repeat purchase rate and
     revenue per acquired user (all their stored history)."""
     b = _Bind()
-    sql = f"""{_funnel_users_sql(b, params, start, end, 'week')},
-    {_dedup_revenue(b, params)},
+    sql = f"""{_funnel_users_sql(store, b, params, start, end, 'week')},
     spend AS (
-        SELECT user_id, count(*) FILTER (WHERE is_conversion) AS orders, coalesce(sum(revenue), 0) AS revenue
-        FROM purchases SEMI JOIN acquired USING (user_id) GROUP BY user_id)
+        SELECT user_id, sum({_orders_of(b, params)}) AS orders, sum({_REVENUE}) AS revenue
+        FROM days SEMI JOIN acquired USING (user_id) GROUP BY user_id)
     SELECT r.channel, count(*) AS acquired, count(t2) AS activated, count(t3) AS retained, count(t4) AS converted,
            count(*) FILTER (WHERE s.orders >= 1) AS buyers, count(*) FILTER (WHERE s.orders >= 2) AS repeat_buyers,
            CAST(coalesce(sum(s.revenue), 0) AS DOUBLE) AS revenue
@@ -406,16 +472,16 @@ def channel_comparison(store: Store, params: LifecycleParams, start: date, end: 
 
 # -- cohorts -------------------------------------------------------------------------------------
 
-def _cohort_ctes(b: _Bind, params: LifecycleParams, period: str, start: date, end: date) -> str:
-    """`cohorts` (user -> cohort period), `sizes`, `grid` (every observed cohort x age)."""
+def _cohort_ctes(store: Store, b: _Bind, params: LifecycleParams, period: str, start: date, end: date) -> str:
+    """`cohorts` (user -> cohort period and last active period), `sizes`, `grid` (every observed
+    cohort x age; the last stored day closes the triangle)."""
     first_p, last_p = _trunc(b("start", start, "DATE"), period), _trunc(b("end", end, "DATE"), period)
-    return f"""{_ctes(b, params)},
-    up AS (SELECT DISTINCT user_id, {_trunc('day', period)} AS p FROM ev),
+    return f"""{_scope(store, b, params)},
     cohorts AS (
-        SELECT user_id, min(p) AS cohort FROM up GROUP BY user_id
-        HAVING min(p) BETWEEN {first_p} AND {last_p}),
+        SELECT user_id, {_trunc('first_day', period)} AS cohort, {_trunc('last_day', period)} AS last_p FROM users
+        WHERE {_trunc('first_day', period)} BETWEEN {first_p} AND {last_p}),
     sizes AS (SELECT cohort, count(*) AS cohort_size FROM cohorts GROUP BY cohort),
-    observed AS (SELECT {_trunc('max(day)', period)} AS last_p FROM ev_all),
+    observed AS (SELECT {_trunc('max(last_day)', period)} AS last_p FROM lifecycle_users),
     grid AS (
         SELECT s.cohort, s.cohort_size, CAST(t.age AS INTEGER) AS age
         FROM sizes s, observed o, range(0, {_age('s.cohort', 'o.last_p', period)} + 1) AS t(age))"""
@@ -447,18 +513,18 @@ def cohort_retention(store: Store, params: LifecycleParams, period: str, start: 
     b = _Bind()
     if mode == "on":
         counted = f"""counts AS (
-            SELECT c.cohort, {_age('c.cohort', 'u.p', period)} AS age, count(*) AS users
-            FROM up u JOIN cohorts c USING (user_id) GROUP BY ALL)"""
+            SELECT cohort, age, count(*) AS users FROM (
+                SELECT DISTINCT c.user_id, c.cohort, {_age('c.cohort', _trunc('d.day', period), period)} AS age
+                FROM days d JOIN cohorts c USING (user_id))
+            GROUP BY ALL)"""
     else:  # a user counts at every age up to their last active one: suffix sums over ages
-        counted = f"""last_active AS (
-            SELECT c.cohort, c.user_id, max(u.p) AS last_p FROM up u JOIN cohorts c USING (user_id) GROUP BY ALL),
-        per_age AS (
-            SELECT cohort, {_age('cohort', 'last_p', period)} AS age, count(*) AS n FROM last_active GROUP BY ALL),
+        counted = f"""per_age AS (
+            SELECT cohort, {_age('cohort', 'last_p', period)} AS age, count(*) AS n FROM cohorts GROUP BY ALL),
         counts AS (
             SELECT g.cohort, g.age, sum(coalesce(p.n, 0)) OVER (
                 PARTITION BY g.cohort ORDER BY g.age DESC ROWS UNBOUNDED PRECEDING) AS users
             FROM grid g LEFT JOIN per_age p USING (cohort, age))"""
-    sql = f"""{_cohort_ctes(b, params, period, start, end)},
+    sql = f"""{_cohort_ctes(store, b, params, period, start, end)},
     {counted}
     SELECT g.cohort, g.age, g.cohort_size, coalesce(c.users, 0) AS users
     FROM grid g LEFT JOIN counts c USING (cohort, age) ORDER BY 1, 2"""
@@ -475,22 +541,25 @@ def cohort_revenue(store: Store, params: LifecycleParams, period: str, start: da
     cohort's users); plus the user-weighted average rows (cohort null)."""
     _check_period(period)
     b = _Bind()
-    sql = f"""{_cohort_ctes(b, params, period, start, end)},
-    {_dedup_revenue(b, params)},
-    bought AS (
-        SELECT c.cohort, c.user_id, {_age('c.cohort', _trunc('p.day', period), period)} AS age, p.revenue,
-               p.is_conversion,
-               row_number() OVER (PARTITION BY c.user_id, p.is_conversion ORDER BY p.occurred_at) AS nth
-        FROM purchases p JOIN cohorts c USING (user_id)),
-    per_age AS (
-        SELECT cohort, age, count(*) FILTER (WHERE is_conversion AND nth = 1) AS first_buys,
-               count(*) FILTER (WHERE is_conversion AND nth = 2) AS second_buys,
-               coalesce(sum(revenue), 0) AS revenue
-        FROM bought GROUP BY ALL)
+    sql = f"""{_cohort_ctes(store, b, params, period, start, end)},
+    spent AS (
+        SELECT c.cohort, d.user_id, d.day, {_age('c.cohort', _trunc('d.day', period), period)} AS age,
+               {_orders_of(b, params)} AS orders, {_REVENUE} AS revenue
+        FROM days d JOIN cohorts c USING (user_id)),
+    running AS (
+        SELECT cohort, user_id, age, sum(orders) OVER (PARTITION BY user_id ORDER BY day ROWS UNBOUNDED PRECEDING) AS cum
+        FROM spent WHERE orders > 0),
+    buys AS (
+        SELECT cohort, min(age) FILTER (WHERE cum >= 1) AS first_age, min(age) FILTER (WHERE cum >= 2) AS second_age
+        FROM running GROUP BY cohort, user_id),
+    firsts AS (SELECT cohort, first_age AS age, count(*) AS n FROM buys GROUP BY ALL),
+    seconds AS (SELECT cohort, second_age AS age, count(*) AS n FROM buys WHERE second_age IS NOT NULL GROUP BY ALL),
+    money AS (SELECT cohort, age, sum(revenue) AS revenue FROM spent GROUP BY ALL)
     SELECT g.cohort, g.age, g.cohort_size,
-           sum(coalesce(p.first_buys, 0)) OVER w AS buyers, sum(coalesce(p.second_buys, 0)) OVER w AS repeat_buyers,
-           CAST(sum(coalesce(p.revenue, 0)) OVER w AS DOUBLE) AS revenue
-    FROM grid g LEFT JOIN per_age p USING (cohort, age)
+           sum(coalesce(f.n, 0)) OVER w AS buyers, sum(coalesce(r.n, 0)) OVER w AS repeat_buyers,
+           CAST(sum(coalesce(m.revenue, 0)) OVER w AS DOUBLE) AS revenue
+    FROM grid g LEFT JOIN firsts f USING (cohort, age) LEFT JOIN seconds r USING (cohort, age)
+    LEFT JOIN money m USING (cohort, age)
     WINDOW w AS (PARTITION BY g.cohort ORDER BY g.age ROWS UNBOUNDED PRECEDING)
     ORDER BY 1, 2"""
     frame = store.frame(sql, b.values).with_columns(
@@ -510,9 +579,8 @@ def active_users(store: Store, params: LifecycleParams, start: date, end: date) 
     stickiness = dau / mau."""
     b = _Bind()
     s, e = b("start", start, "DATE"), b("end", end, "DATE")
-    sql = f"""{_ctes(b, params, until=end)},
-    ud AS (SELECT DISTINCT user_id, day FROM ev WHERE day >= {s} - 29),
-    spans AS (SELECT day, lead(day) OVER (PARTITION BY user_id ORDER BY day) AS next_day FROM ud),
+    sql = f"""{_scope(store, b, params, until=end)},
+    spans AS (SELECT day, next_day FROM days WHERE day >= {s} - 29),
     -- each active day opens a window of 1, 7 or 30 days that ends early where the next one opens
     deltas AS (
         SELECT day AS d, 1 AS dau, 1 AS wau, 1 AS mau FROM spans
@@ -520,11 +588,11 @@ def active_users(store: Store, params: LifecycleParams, start: date, end: date) 
         UNION ALL SELECT least(day + 7, coalesce(next_day, day + 7)), 0, -1, 0 FROM spans
         UNION ALL SELECT least(day + 30, coalesce(next_day, day + 30)), 0, 0, -1 FROM spans),
     per_day AS (SELECT d, sum(dau) AS dau, sum(wau) AS wau, sum(mau) AS mau FROM deltas GROUP BY d),
-    days AS (SELECT {s} - 29 + CAST(n AS INTEGER) AS d FROM range(0, {e} - {s} + 30) AS t(n)),
+    calendar AS (SELECT {s} - 29 + CAST(n AS INTEGER) AS d FROM range(0, {e} - {s} + 30) AS t(n)),
     running AS (
-        SELECT days.d, sum(coalesce(dau, 0)) OVER w AS dau, sum(coalesce(wau, 0)) OVER w AS wau,
+        SELECT calendar.d, sum(coalesce(dau, 0)) OVER w AS dau, sum(coalesce(wau, 0)) OVER w AS wau,
                sum(coalesce(mau, 0)) OVER w AS mau
-        FROM days LEFT JOIN per_day USING (d) WINDOW w AS (ORDER BY days.d ROWS UNBOUNDED PRECEDING))
+        FROM calendar LEFT JOIN per_day USING (d) WINDOW w AS (ORDER BY calendar.d ROWS UNBOUNDED PRECEDING))
     SELECT d AS day, dau, wau, mau FROM running WHERE d >= {s} ORDER BY d"""
     frame = store.frame(sql, b.values).with_columns(
         pl.col("day").cast(pl.Date), *[pl.col(c).cast(pl.Int64) for c in ("dau", "wau", "mau")])
@@ -544,42 +612,41 @@ def active_summary(frame: pl.DataFrame) -> dict[str, float | None]:
 
 # -- user lists ----------------------------------------------------------------------------------
 
-def _with_details(b: _Bind, params: LifecycleParams, picked: str) -> str:
-    """user_id, channel, first_seen, last_active, revenue of the users in the CTE `picked`."""
-    return f""",
-    {_dedup_revenue(b, params)},
-    spend AS (SELECT user_id, sum(revenue) AS revenue FROM purchases GROUP BY user_id)
-    SELECT u.user_id, u.channel, u.first_day AS first_seen, u.last_day AS last_active,
-           CAST(coalesce(s.revenue, 0) AS DOUBLE) AS revenue
-    FROM {picked} p JOIN users u USING (user_id) LEFT JOIN spend s USING (user_id)
-    ORDER BY u.last_day DESC, u.user_id"""
-
-
 def _typed_users(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(pl.col("first_seen").cast(pl.Date), pl.col("last_active").cast(pl.Date)).select(
-        USER_COLUMNS)
+    return frame.with_columns(pl.col("first_seen").cast(pl.Date), pl.col("last_active").cast(pl.Date),
+                              pl.col("revenue").cast(pl.Float64)).select(USER_COLUMNS)
 
 
 def stage_users(store: Store, params: LifecycleParams, on: date, stage: str) -> pl.DataFrame:
-    """The users in a stage on a date (activity up to that date), most recently active first."""
+    """The users in a stage on a date (user_id, channel, first_seen, last_active and revenue as of
+    that date), most recently active first."""
     if stage not in STAGES:
         raise ValueError(f"stage {stage!r}")
     b = _Bind()
-    sql = f"""{_ctes(b, params, until=on, users=True)},
-    picked AS (SELECT user_id FROM users WHERE {_stage_case(b, params, on)} = {b('stage', stage)})
-    {_with_details(b, params, 'picked')}"""
+    sql = f"""{_scope(store, b, params, until=on)},
+    {_on_day(b, on)},
+    picked AS (SELECT user_id, first_day, last_day FROM as_of
+               WHERE {_stage_case(b, params, on)} = {b('stage', stage)}),
+    spend AS (SELECT user_id, sum({_REVENUE}) AS revenue FROM days SEMI JOIN picked USING (user_id) GROUP BY user_id)
+    SELECT p.user_id, u.channel, p.first_day AS first_seen, p.last_day AS last_active, coalesce(s.revenue, 0) AS revenue
+    FROM picked p JOIN users u USING (user_id) LEFT JOIN spend s USING (user_id)
+    ORDER BY p.last_day DESC, p.user_id"""
     return _typed_users(store.frame(sql, b.values))
 
 
 def funnel_users(store: Store, params: LifecycleParams, start: date, end: date, step: str,
                  stopped: bool = False) -> pl.DataFrame:
-    """The users acquired in [start, end] who reached a funnel step (stopped: and not the next)."""
+    """The users acquired in [start, end] who reached a funnel step (stopped: and not the next),
+    with their whole history's last active day and revenue."""
     if step not in STEPS:
         raise ValueError(f"step {step!r}")
     b = _Bind()
     index = STEPS.index(step) + 1
     condition = f"t{index} IS NOT NULL" + (f" AND t{index + 1} IS NULL" if stopped and index < len(STEPS) else "")
-    sql = f"""{_funnel_users_sql(b, params, start, end, 'week')},
-    picked AS (SELECT user_id FROM reached WHERE {condition})
-    {_with_details(b, params, 'picked')}"""
+    sql = f"""{_funnel_users_sql(store, b, params, start, end, 'week')},
+    picked AS (SELECT user_id FROM reached WHERE {condition}),
+    spend AS (SELECT user_id, sum({_REVENUE}) AS revenue FROM days SEMI JOIN picked USING (user_id) GROUP BY user_id)
+    SELECT u.user_id, u.channel, u.first_day AS first_seen, u.last_day AS last_active, coalesce(s.revenue, 0) AS revenue
+    FROM picked p JOIN users u USING (user_id) LEFT JOIN spend s USING (user_id)
+    ORDER BY u.last_day DESC, u.user_id"""
     return _typed_users(store.frame(sql, b.values))

@@ -152,6 +152,16 @@ MIGRATIONS: list[list[str]] = [
     [
         "ALTER TABLE targets_history ADD COLUMN IF NOT EXISTS undoes BIGINT",
     ],
+    # 4: derived from `events`, rebuilt when they change (metrics/lifecycle.py): one row per user and
+    # active day in the workspace time zone (the next active day; per event type the first time, the
+    # number of distinct events and their revenue), and one row per user (first touch channel)
+    [
+        """CREATE TABLE IF NOT EXISTS lifecycle_days (
+            user_id VARCHAR, day DATE, next_day DATE, first_at TIMESTAMPTZ,
+            types STRUCT(t VARCHAR, ts TIMESTAMPTZ, n BIGINT, revenue DOUBLE)[])""",
+        """CREATE TABLE IF NOT EXISTS lifecycle_users (
+            user_id VARCHAR, first_at TIMESTAMPTZ, first_day DATE, last_day DATE, channel VARCHAR)""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

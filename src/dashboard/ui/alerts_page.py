@@ -17,7 +17,7 @@ from dashboard.metrics.filters import Filters
 from dashboard.metrics.scope import has_social_data
 from dashboard.settings import get_setting, set_setting
 from dashboard.store.db import StoreError
-from dashboard.targets import status_of, target_status
+from dashboard.targets import applicable_target, has_started, status_of
 from dashboard.ui.cache import cached
 from dashboard.ui.context import lang, store, tr
 from dashboard.ui.filters import sidebar_filters
@@ -114,9 +114,11 @@ def _alerts_section(filters: Filters) -> None:
 # -- comments ------------------------------------------------------------------------------------
 
 def _target_of(metric: str, filters: Filters) -> float | None:
+    """The target value that applies on the period's last day (the single filtered platform's,
+    else the all-platform one)."""
     platform = filters.platforms[0] if len(filters.platforms) == 1 else None
-    row = cached(target_status, metric, platform, filters.end, tz=filters.tz, denominator=filters.denominator)
-    return row["target"] if row["reason"] != "not_started" else None
+    row = cached(applicable_target, metric, platform, filters.end)
+    return row["value"] if row is not None and has_started(row, filters.end) else None
 
 
 def _badge(value: float | None, target: float | None) -> str:
@@ -166,7 +168,9 @@ def _comments_section(filters: Filters) -> None:
         "author", "text",
         pl.when(pl.col("flagged_by") == "file").then(pl.lit(tr("alerts.flag_file")))
         .otherwise(pl.col("matched")).alias("why"),
-        "reply_minutes")
+        pl.when(pl.col("replied_at").is_null()).then(pl.lit(tr("alerts.not_replied")))
+        .otherwise(pl.col("reply_minutes").round(0).cast(pl.Int64).cast(pl.String)).fill_null("—")
+        .alias("reply_minutes"))
     st.markdown(f"**{tr('alerts.negative_list')}**")
     st.dataframe(shown, hide_index=True, width="stretch", key="alerts_negative", column_config={
         "created": st.column_config.TextColumn(tr("alerts.col.created")),
@@ -174,7 +178,7 @@ def _comments_section(filters: Filters) -> None:
         "author": st.column_config.TextColumn(tr("field.author")),
         "text": st.column_config.TextColumn(tr("field.text"), width="large"),
         "why": st.column_config.TextColumn(tr("alerts.col.why")),
-        "reply_minutes": st.column_config.NumberColumn(tr("alerts.col.reply_minutes"), format="%.0f"),
+        "reply_minutes": st.column_config.TextColumn(tr("alerts.col.reply_minutes")),
     })
 
 

@@ -22,7 +22,7 @@ from dashboard.channel_inputs import (
     save_costs,
     save_fx,
 )
-from dashboard.charts import cost_return_scatter, format_value, line_by_platform, share_comparison
+from dashboard.charts import channel_trend_chart, cost_return_scatter, format_value, share_comparison
 from dashboard.i18n import fmt_percent, has, t
 from dashboard.metrics.channels import (
     GROUPS,
@@ -52,14 +52,16 @@ from dashboard.ui.cache import cached
 from dashboard.ui.context import labeller, lang, store, tr
 from dashboard.ui.filters import sidebar_filters
 from dashboard.ui.kpi_tiles import kpi_tiles
+from dashboard.ui.target_badges import chart_target
 
 TILES = ("spend", "cost", "revenue", "roas", "roi", "conversions", "cpa", "cac")
-TABLE = ("spend", "manual_cost", "ad_impressions", "ad_clicks", "ad_click_rate", "cpm", "cpc", "conversions", "cvr", "cpa",
-         "conversion_value", "orders_revenue", "roas", "roi", "new_customers", "cac")
+# what decides the budget first; the ad delivery figures after
+TABLE = ("spend", "manual_cost", "orders_revenue", "conversion_value", "roas", "roi", "conversions", "cpa",
+         "new_customers", "cac", "ad_impressions", "ad_clicks", "ad_click_rate", "cpm", "cpc", "cvr")
 SOURCE_DEPENDENT = frozenset({"conversions", "cvr", "cpa", "roas", "roi"})
 TREND = ("spend", "cost", "conversions", "revenue", "roas", "roi", "cpa", "cac", "ad_clicks", "cpc")
-CAMPAIGN_COLUMNS = ("spend", "ad_impressions", "ad_clicks", "ad_click_rate", "cpc", "conversions", "cpa", "conversion_value",
-                    "roas")
+CAMPAIGN_COLUMNS = ("spend", "conversion_value", "roas", "conversions", "cpa", "ad_impressions", "ad_clicks",
+                    "ad_click_rate", "cpc")
 
 
 def render() -> None:
@@ -95,7 +97,7 @@ def render() -> None:
             _trend(filters, level)
     _campaigns(filters, currency)
     _cost_editor(expanded=False)
-    _settings(source)
+    _settings()
 
 
 def _empty_state() -> None:
@@ -130,6 +132,14 @@ def _unit(key: str) -> str:
     return METRICS[key].unit if key in METRICS else "money"
 
 
+def _cell(value: float | None, key: str) -> str:
+    """A table cell: counts whole (prorating and platform attribution give fractions), else as the tiles."""
+    unit = _unit(key)
+    if unit == "count" and value is not None:
+        value = round(value)
+    return format_value(value, unit, lang())
+
+
 # -- revenue source, notes, findings ------------------------------------------------------------------
 
 def _source_picker(source: str) -> None:
@@ -147,6 +157,8 @@ def _notes(filters: Filters, table: pl.DataFrame, source: str, currency: str) ->
     prorated = table["spend_prorated"].sum() if not table.is_empty() else 0
     if spend and prorated:
         notes.append(tr("channels.note_prorated", share=fmt_percent(prorated / spend, 0)))
+    if filters.accounts:
+        notes.append(tr("channels.note_accounts"))
     st.caption(" ".join(notes))
     issues = cached(currency_issues, filters)
     names = _channel_names()
@@ -195,7 +207,6 @@ def _findings(filters: Filters, level: str, currency: str) -> None:
 # -- tables and charts -------------------------------------------------------------------------------
 
 def _channel_table(table: pl.DataFrame, level: str, source: str, currency: str) -> None:
-    code = lang()
     names = _namer(level)
     groups = cached(channel_groups)
     group_names = labeller("channel_group.")
@@ -204,7 +215,7 @@ def _channel_table(table: pl.DataFrame, level: str, source: str, currency: str) 
         line = {tr(f"channels.level.{level}"): names(row[level])}
         if level == "channel":
             line[tr("channels.level.group")] = group_names(groups.get(row["channel"], "other"))
-        line.update({_column(k, source): format_value(row[k], _unit(k), code) for k in TABLE})
+        line.update({_column(k, source): _cell(row[k], k) for k in TABLE})
         line[tr("channels.col.prorated")] = fmt_percent(row["prorated_share"], 0)
         rows.append(line)
     st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
@@ -236,8 +247,8 @@ def _trend(filters: Filters, level: str) -> None:
         return
     namer = _namer(level)
     names = {v: namer(v) for v in trend["platform"].unique().to_list()}
-    st.plotly_chart(line_by_platform(trend, "bucket", key, METRICS[key].unit, lang(), key=f"channels-{key}",
-                                     names=names), key=f"channels_trend_{key}", width="stretch")
+    figure = channel_trend_chart(trend, key, METRICS[key].unit, lang(), names, key=f"channels-{key}")
+    st.plotly_chart(chart_target(figure, key, filters), key=f"channels_trend_{key}", width="stretch")
 
 
 def _campaigns(filters: Filters, currency: str) -> None:
@@ -250,13 +261,16 @@ def _campaigns(filters: Filters, currency: str) -> None:
     names = _channel_names()
     table = table.with_columns(pl.col("campaign").replace("", tr("channels.whole_account")).alias("label"))
     rows = [{tr("channels.level.channel"): names(r["channel"]), tr("channels.col.campaign"): r["label"],
-             **{_column(k, "platform"): format_value(r[k], _unit(k), code) for k in CAMPAIGN_COLUMNS},
+             **{_column(k, "platform"): _cell(r[k], k) for k in CAMPAIGN_COLUMNS},
              tr("channels.col.prorated"): fmt_percent(r["prorated_share"], 0)}
             for r in table.iter_rows(named=True)]
     st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(tr("channels.campaigns_note"))
-    measure = st.segmented_control(tr("channels.scatter_return"), ("conversion_value", "conversions"),
-                                   default="conversion_value", key="channels_scatter_y",
+    measures = ("conversion_value", "conversions")
+    # by default the measure more campaigns report (a Google Ads campaign report has no value column)
+    counts = {m: table.filter(pl.col("spend").is_not_null() & pl.col(m).is_not_null()).height for m in measures}
+    measure = st.segmented_control(tr("channels.scatter_return"), measures,
+                                   default=max(measures, key=lambda m: counts[m]), key="channels_scatter_y",
                                    format_func=labeller("channels.scatter.")) or "conversion_value"
     drawn = table.filter(pl.col("spend").is_not_null() & pl.col(measure).is_not_null())
     if drawn.is_empty():
@@ -268,8 +282,8 @@ def _campaigns(filters: Filters, currency: str) -> None:
                                         tr("channels.axis_spend", currency=currency), y_title),
                     key=f"channels_scatter_{measure}", width="stretch")
     left_out = table.height - drawn.height
-    st.caption(tr("channels.scatter_caption") + (" " + tr("channels.scatter_left_out", count=left_out)
-                                                 if left_out else ""))
+    st.caption(tr(f"channels.scatter_caption.{measure}") + (" " + tr("channels.scatter_left_out", count=left_out)
+                                                            if left_out else ""))
 
 
 # -- editors -----------------------------------------------------------------------------------------
@@ -336,7 +350,7 @@ def _cost_editor(expanded: bool) -> None:
                      lambda rows: save_costs(store(), rows, currency), tr("channels.costs_saved"))
 
 
-def _settings(source: str) -> None:
+def _settings() -> None:
     with st.expander(tr("channels.settings"), icon=":material/tune:"):
         rates_tab, groups_tab, orders_tab = st.tabs([tr("channels.tab_currency"), tr("channels.tab_groups"),
                                                      tr("channels.tab_orders")])

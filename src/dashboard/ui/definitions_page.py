@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.metrics.registry import METRICS
+from dashboard.targets import metric_info, target_metric_keys
 from dashboard.ui.context import tr
 
 
@@ -17,7 +17,7 @@ def definitions_frame() -> pl.DataFrame:
         "name_zh": t(f"metric.{key}", "zh"), "formula_zh": t(f"formula.{key}", "zh"),
         "name_en": t(f"metric.{key}", "en"), "formula_en": t(f"formula.{key}", "en"),
         "unit": tr(f"unit.{metric.unit}"), "better": tr(f"better.{metric.better}"),
-    } for key, metric in METRICS.items()])
+    } for key, metric in ((k, metric_info(k)) for k in target_metric_keys())])
 
 
 def render() -> None:

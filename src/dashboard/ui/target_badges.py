@@ -88,9 +88,9 @@ def tile_caption(container: Any, row: Mapping[str, Any]) -> None:
     unit = row.get("unit")
     text = tr("targets.tile_caption", period=tr(f"targets.period.{row['period_type']}"),
               target=value_text(row.get("target"), unit), actual=value_text(row.get("actual"), unit))
-    container.markdown(f"{badge_markdown(row)}{band_markdown(row)} {text}",
-                       help=tr("targets.tile_help", start=row["period_start"].isoformat(),
-                               end=row["period_end"].isoformat()))
+    container.caption(f"{badge_markdown(row)}{band_markdown(row)} {text}",
+                      help=tr("targets.tile_help", start=row["period_start"].isoformat(),
+                              end=row["period_end"].isoformat()))
 
 
 def chart_target(fig: go.Figure, metric: str, filters: Filters, per_platform_lines: bool = True) -> go.Figure:

@@ -1,0 +1,1 @@
+"""Benchmarks with their data generator (`python -m bench.run`, results in bench/RESULTS.md)."""

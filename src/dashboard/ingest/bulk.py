@@ -1,0 +1,590 @@
+"""Large delimited text files, read and normalised column by column: the bulk path.
+
+read.py + normalise.py handle every cell in Python, which is right for the odd export of a few
+thousand rows and far too slow for a million-row one. For a large, plain CSV/TSV this module gives
+the same Normalised result another way:
+
+* Polars splits the file (every cell as text) instead of the csv module;
+* every mapped column is parsed at once: values in the common plain layouts (ASCII digits, ISO
+  dates, text without entities or edge spaces) by an exact vectorised equivalent of the parser in
+  values.py, every other distinct value by that very parser (normalise._parse);
+* the rows in which anything unusual happens (a cell that does not parse or is censored, a totals
+  row, a missing key, a date in the future, ...) go through normalise() itself, so their skips and
+  warnings are the interpreter's own.
+
+Whenever a precondition does not hold (another encoding, a `sep=` line, a quoted cell spanning
+lines, a spec feature handled across rows such as yearless dates, ...) try_bulk returns None and the
+caller uses the row-by-row path. tests/unit/test_bulk.py imports every sample and malformed file
+both ways and compares the results.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import polars as pl
+
+from dashboard.ingest import values as v
+from dashboard.ingest.normalise import (
+    _TOTAL_LABELS,
+    ImportContext,
+    Normalised,
+    _account_from_file,
+    _account_from_url,
+    _file_as_of,
+    _file_name_range,
+    _is_description_row,
+    _is_total_row,
+    _parse,
+    find_header,
+    normalise,
+    pseudonym,
+)
+from dashboard.ingest.read import (
+    _FIELD_LIMIT,
+    _LINE,
+    _OLE_MAGIC,
+    Table,
+    _csv_rows,
+    _is_blank,
+    _is_zip,
+    _looks_binary,
+    _markup_kind,
+    _sep_hint,
+    _sniff,
+    _unsupported_kind,
+)
+from dashboard.ingest.spec import ExportSpec, Field, header_positions, resolve_field
+from dashboard.store.schema import CANONICAL
+
+BULK_MIN_BYTES = 2 * 1024 * 1024  # smaller files take the row-by-row path (tests lower this)
+HEAD_BYTES = 1024 * 1024  # decoded for the delimiter sniff and the header search
+SNIFF_LINES = 1000  # read._sniff looks at this many lines
+
+_PL_TYPES = {
+    "VARCHAR": pl.String, "BIGINT": pl.Int64, "DOUBLE": pl.Float64, "DATE": pl.Date,
+    "TIMESTAMPTZ": pl.Datetime("us", "UTC"), "BOOLEAN": pl.Boolean, "JSON": pl.String,
+}
+# what each parser yields (scaled ints become floats), and what a column type takes without pydantic
+# changing or refusing it
+_YIELDS = {"text": "str", "first_line": "str", "id": "str", "map": "str", "int": "int", "number": "float",
+           "fraction": "float", "percent": "float", "rate": "float", "duration": "float", "money": "float",
+           "datetime": "datetime", "date": "date", "bool": "bool"}
+_TAKES = {"VARCHAR": {"str"}, "JSON": {"str"}, "BIGINT": {"int"}, "DOUBLE": {"int", "float"},
+          "DATE": {"date", "datetime"}, "TIMESTAMPTZ": {"datetime", "date"}, "BOOLEAN": {"bool"}}
+_DTYPES = {"str": pl.String, "int": pl.Int64, "float": pl.Float64, "datetime": pl.Datetime("us", "UTC"),
+           "date": pl.Date, "bool": pl.Boolean}
+
+# Python's str.strip() removes exactly these (str.isspace); clean_text also strips BOM and ZWSP
+_WS = "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace())
+_EDGE = f"[{_WS}\\x{{feff}}\\x{{200b}}]"
+_ASCII = r"^[\x00-\x7f]*$"
+_MISSING = sorted(v.MISSING_TOKENS)
+
+
+class _Bail(Exception):
+    """This file needs the row-by-row path."""
+
+
+def try_bulk(name: str, data: bytes, specs: list[ExportSpec], ctx: ImportContext,
+             min_bytes: int | None = None) -> Normalised | None:
+    """The Normalised result of a large plain delimited file, or None: use read + normalise."""
+    if len(data) < (BULK_MIN_BYTES if min_bytes is None else min_bytes):
+        return None
+    try:
+        return _bulk(name, data, specs, ctx)
+    except _Bail:
+        return None
+
+
+# -- the file -------------------------------------------------------------------------------------
+
+def _text_head(data: bytes) -> tuple[str, int, str, bool]:
+    """(encoding, BOM length, decoded head ending at a line break, head is the whole file)."""
+    if _is_zip(data) or data.startswith(_OLE_MAGIC) or _unsupported_kind(data):
+        raise _Bail
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b"\x00" in data[:65536]:
+        raise _Bail
+    if data.count(b"\r") != data.count(b"\r\n"):  # a lone CR ends a line for read.py, not for Polars
+        raise _Bail
+    whole = len(data) - bom <= HEAD_BYTES
+    head = data[bom:] if whole else data[bom:bom + HEAD_BYTES]
+    if not whole:
+        head = head[:head.rfind(b"\n") + 1]
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Bail from None
+    if text.startswith("\ufeff") or not text.strip() or _markup_kind(text):
+        raise _Bail
+    if (len(text) < 65536 and not whole) or _looks_binary(text):
+        raise _Bail
+    return ("utf-8-sig" if bom else "utf-8"), bom, text, whole
+
+
+def _bulk(name: str, data: bytes, specs: list[ExportSpec], ctx: ImportContext) -> Normalised:
+    encoding, bom, text, whole = _text_head(data)
+    lines = _LINE.findall(text)
+    if not lines or _sep_hint(lines[0]) or (not whole and len(lines) <= SNIFF_LINES):
+        raise _Bail
+    delimiter = _sniff(lines)
+    if delimiter is None:
+        raise _Bail
+    try:
+        numbered = _csv_rows(lines[:200], delimiter, 1, csv.QUOTE_MINIMAL)
+    except csv.Error:
+        raise _Bail from None
+    kept = [(number, row) for number, row in numbered if not _is_blank(row)]
+    head = Table(name, None, [r for _, r in kept], [n for n, _ in kept], encoding, delimiter)
+
+    found = find_header(head, specs, name)
+    if found is None:
+        raise _Bail
+    spec, header_index = found
+    _check_spec(spec)
+    header = head.rows[header_index]
+    header_line = head.line_numbers[header_index]
+    if [c for _, c in _csv_rows([lines[header_line - 1]], delimiter, 1, csv.QUOTE_MINIMAL)] != [header]:
+        raise _Bail  # a header cell spanning lines
+    if len(head.rows) > header_index + 1 and _is_description_row(head.rows[header_index + 1]):
+        raise _Bail
+    if len(header) < 2:
+        raise _Bail
+
+    offset = bom
+    for _ in range(header_line):
+        offset = data.index(b"\n", offset) + 1
+    cells = _split(data[offset:], len(header), delimiter, header_line + 1)
+    source = name
+    return _normalise(spec, header, header_index, head, cells, ctx, source)
+
+
+def _check_spec(spec: ExportSpec) -> None:
+    if (spec.table is None or spec.headerless or spec.keep_rows or spec.sum_duplicates or spec.templates
+            or spec.range_from_preamble or spec.anchors):
+        raise _Bail
+    table = CANONICAL[spec.table]
+    for name, spec_field in spec.columns.items():
+        yields = _YIELDS[spec_field.parse]
+        if spec_field.parse == "int" and spec_field.scale != 1.0:
+            yields = "float"
+        if name not in table.columns or yields not in _TAKES[table.columns[name]]:
+            raise _Bail
+        if spec_field.combine == "longest" and yields != "str":
+            raise _Bail
+    for name, value in spec.constants.items():
+        if name not in table.columns or not (value is None or (isinstance(value, str)
+                                                               and table.columns[name] in ("VARCHAR", "JSON"))):
+            raise _Bail
+
+
+def _split(body: bytes, width: int, delimiter: str, first_line: int) -> pl.DataFrame:
+    """Every cell as text, one row per physical line (else _Bail), blank rows dropped, `__line` kept."""
+    if not body:
+        raise _Bail
+    try:
+        frame = pl.read_csv(body, has_header=False, schema={f"c{i}": pl.String for i in range(width)},
+                            separator=delimiter, quote_char='"', truncate_ragged_lines=True,
+                            empty_string_is_null=False, raise_if_empty=False, encoding="utf8")
+    except Exception:  # noqa: BLE001 - whatever Polars refuses, the csv module decides
+        raise _Bail from None
+    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    if frame.height != lines:  # a quoted cell spanning lines, or quoting Polars reads otherwise
+        raise _Bail
+    cells = pl.col(frame.columns)
+    frame = frame.with_columns(cells.fill_null(""))
+    if b"\r" in body:
+        frame = frame.with_columns(cells.str.strip_chars_end("\r"))
+    if (frame.select(cells.str.len_chars().max()).max_horizontal().item() or 0) > _FIELD_LIMIT:
+        raise _Bail
+    frame = frame.with_row_index("__line", offset=first_line).with_columns(pl.col("__line").cast(pl.Int64))
+    blank = pl.all_horizontal(cells.str.contains(f"^[{_WS}]*$"))
+    blanks = frame.filter(blank)
+    if not blanks.is_empty():
+        _check_blank_lines(body, blanks["__line"].to_list(), first_line, delimiter)
+    return frame.filter(~blank)
+
+
+def _check_blank_lines(body: bytes, numbers: list[int], first_line: int, delimiter: str) -> None:
+    """Blank rows are dropped as read.py drops them, unless cells past the header width held text."""
+    raw = body.split(b"\n")
+    for number in numbers:
+        line = raw[number - first_line].decode("utf-8").rstrip("\r")
+        if not all(_is_blank(row) for _, row in _csv_rows([line], delimiter, 1, csv.QUOTE_MINIMAL)):
+            raise _Bail
+
+
+# -- columns --------------------------------------------------------------------------------------
+
+def _zero_fixed(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr == 0).then(pl.lit(0.0)).otherwise(expr)  # values.py turns -0 into 0.0
+
+
+def _plain_text(c: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """clean_text's own result for text without entities, CR, edge spaces, and already NFC."""
+    ascii_ = c.str.contains(_ASCII)
+    mask = (~c.str.contains("[&\r]") & ~c.str.contains(f"^{_EDGE}|{_EDGE}$") & (c.str.len_chars() > 0)
+            & (ascii_ | ((c.str.len_chars() > 9) & (c.str.normalize("NFC") == c))))
+    missing = ascii_ & c.str.to_lowercase().is_in(_MISSING)
+    return mask, pl.when(missing).then(None).otherwise(c)
+
+
+def _fast(spec_field: Field, spec: ExportSpec, ctx: ImportContext) -> Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]] | None:
+    """(mask, value) expressions: where mask holds, value is exactly what _parse gives."""
+    kind, scale = spec_field.parse, spec_field.scale
+    if spec_field.extract:
+        return None
+    number = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$" if spec.decimal == "." else r"^-?[0-9]{1,15}$"
+
+    def scaled(expr: pl.Expr) -> pl.Expr:
+        return expr if scale == 1.0 else expr * scale
+
+    if kind == "text":
+        return _plain_text
+    if kind == "first_line":
+        def first_line(c: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+            mask, value = _plain_text(c)
+            return mask & ~c.str.contains("\n"), value
+        return first_line
+    if kind == "id":
+        def ident(c: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+            mask = c.str.contains(_ASCII) & ~c.str.contains(f"^{_EDGE}|{_EDGE}$") & (c.str.len_chars() > 0)
+            missing = c.str.to_lowercase().is_in(_MISSING)
+            return mask, pl.when(missing).then(None).otherwise(c.str.strip_chars_start("'"))
+        return ident
+    if kind == "int" and scale == 1.0:
+        return lambda c: (c.str.contains(r"^-?[0-9]{1,18}$"), c.cast(pl.Int64, strict=False))
+    if kind in ("int", "number", "money"):
+        def plain(c: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+            value = _zero_fixed(c.cast(pl.Float64, strict=False))
+            return c.str.contains(number), (value if kind == "money" else scaled(value))
+        return plain
+    if kind == "duration":
+        return lambda c: (c.str.contains(r"^[0-9]{1,15}(\.[0-9]{1,15})?$"),
+                          scaled(_zero_fixed(c.cast(pl.Float64, strict=False))))
+    if kind in ("fraction", "percent", "rate") and spec.decimal == ".":
+        rate_scale = {"rate": "auto"}.get(kind, kind)
+        return lambda c: _rate(c, rate_scale, scaled)
+    if kind == "datetime":
+        return lambda c: _datetime(c, ctx)
+    if kind == "date":
+        return lambda c: (c.str.contains(r"^[12][0-9]{3}-[0-9]{2}-[0-9]{2}$"),
+                          c.str.strptime(pl.Date, "%Y-%m-%d", strict=False))
+    if kind == "bool":
+        words = {"1": True, "1.0": True, "true": True, "t": True, "yes": True, "y": True,
+                 "0": False, "0.0": False, "false": False, "f": False, "no": False, "n": False}
+        return lambda c: (c.str.contains(r"^[0-9A-Za-z.]+$") & c.str.to_lowercase().is_in(list(words)),
+                          c.str.to_lowercase().replace_strict(words, default=None, return_dtype=pl.Boolean))
+    return None
+
+
+def _rate(c: pl.Expr, rate_scale: str, scaled: Callable[[pl.Expr], pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
+    """parse_rate on '-12.5%' / '0.35' / '35': dividing by 100 moves the decimal point in the text,
+    as Decimal does, so the float is the one Python gets."""
+    mask = c.str.contains(r"^-?[0-9]{1,6}(\.[0-9]{1,8})?%?$")
+    percent = c.str.ends_with("%")
+    digits = c.str.strip_suffix("%").str.strip_prefix("-")
+    whole = digits.str.extract(r"^([0-9]+)", 1).str.zfill(3)
+    fraction = digits.str.extract(r"\.([0-9]+)$", 1).fill_null("")
+    plain = digits.cast(pl.Float64, strict=False)
+    divided = pl.concat_str([whole.str.head(-2), pl.lit("."), whole.str.tail(2), fraction]).cast(pl.Float64, strict=False)
+    divide = percent | (pl.lit(rate_scale == "percent")) | (pl.lit(rate_scale == "auto") & (plain > 1))
+    value = pl.when(divide).then(divided).otherwise(plain)
+    value = pl.when(c.str.starts_with("-")).then(-value).otherwise(value)
+    return mask, scaled(_zero_fixed(value))
+
+
+def _datetime(c: pl.Expr, ctx: ImportContext) -> tuple[pl.Expr, pl.Expr]:
+    mask = c.str.contains(r"^[12][0-9]{3}-[0-9]{2}-[0-9]{2}([ Tt]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?)?$")
+    text = c.str.replace(r"^(.{10})[Tt]", "$1 ")
+    text = pl.when(text.str.len_chars() == 10).then(text + " 00:00:00") \
+        .when(text.str.len_chars() == 16).then(text + ":00").otherwise(text)
+    local = text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
+    return mask, _local_to_utc(local, ctx)
+
+
+def _local_to_utc(local: pl.Expr, ctx: ImportContext) -> pl.Expr:
+    """Wall time in the workspace zone -> UTC as zoneinfo reads it (fold=0: the earlier of two
+    readings; a time that does not exist is left to Python)."""
+    return local.dt.replace_time_zone(str(ctx.tz), ambiguous="earliest", non_existent="null") \
+        .dt.convert_time_zone("UTC")
+
+
+class _Column:
+    """One source column parsed with one field: value, whether the cell failed or was censored, and
+    the currency a money cell carried."""
+
+    def __init__(self, value: pl.Series, failed: pl.Series, censored: pl.Series, currency: pl.Series | None):
+        self.value, self.failed, self.censored, self.currency = value, failed, censored, currency
+
+
+def _parse_column(raw: pl.Series, spec_field: Field, spec: ExportSpec, ctx: ImportContext, yields: str) -> _Column:
+    dtype = _DTYPES[yields]
+    fast = _fast(spec_field, spec, ctx)
+    frame = raw.to_frame("raw")
+    if fast is not None:
+        try:
+            mask, value = fast(pl.col("raw"))
+            frame = frame.with_columns(mask.alias("ok"), value.cast(dtype).alias("value"))
+            frame = frame.with_columns((pl.col("ok") & (pl.col("value").is_not_null()
+                                                          | pl.col("raw").str.to_lowercase().is_in(_MISSING))).alias("ok"))
+        except pl.exceptions.PolarsError:  # e.g. a time zone Polars does not know
+            fast = None
+    if fast is None:
+        frame = frame.with_columns(pl.lit(False).alias("ok"), pl.lit(None, dtype=dtype).alias("value"))
+    rest = frame.filter(~pl.col("ok"))["raw"].unique().to_list()
+    money = spec_field.parse == "money"
+    values: dict[str, Any] = {}
+    failed: set[str] = set()
+    censored: set[str] = set()
+    currencies: dict[str, str | None] = {}
+    for text in rest:
+        try:
+            parsed = _parse(spec_field, text, spec, ctx)
+        except v.Censored:
+            censored.add(text)
+            continue
+        except v.CellError:
+            failed.add(text)
+            continue
+        if money:
+            parsed, currencies[text] = parsed
+        if isinstance(parsed, v.PartialDate):
+            raise _Bail  # yearless dates are resolved across rows
+        values[text] = parsed
+    value = frame["value"]
+    if values:
+        looked_up = raw.replace_strict(values, default=None, return_dtype=dtype) if yields != "datetime" else \
+            _datetimes(raw, values)
+        value = pl.select(pl.when(frame["ok"]).then(value).otherwise(looked_up)).to_series()
+    failed_s = raw.is_in(list(failed)) if failed else _full(False, len(raw), pl.Boolean)
+    censored_s = raw.is_in(list(censored)) if censored else _full(False, len(raw), pl.Boolean)
+    currency = None
+    if money:
+        known = {k: c for k, c in currencies.items() if c}
+        currency = raw.replace_strict(known, default=None, return_dtype=pl.String) if known else \
+            _full(None, len(raw), pl.String)
+    return _Column(value, failed_s, censored_s, currency)
+
+
+def _datetimes(raw: pl.Series, values: dict[str, Any]) -> pl.Series:
+    keys = pl.Series("raw", list(values), dtype=pl.String)
+    mapped = pl.Series("value", list(values.values()), dtype=pl.Datetime("us", "UTC"))
+    return raw.to_frame("raw").join(pl.DataFrame([keys, mapped]), on="raw", how="left",
+                                    maintain_order="left")["value"]
+
+
+# -- rows -----------------------------------------------------------------------------------------
+
+def _full(value: Any, n: int, dtype: pl.DataType) -> pl.Series:
+    return pl.select(pl.repeat(pl.lit(value, dtype=dtype), n)).to_series()
+
+
+def _truthy(s: pl.Series) -> pl.Series:
+    """Python truthiness of one column's values (None, '' and 0 are false)."""
+    if s.dtype == pl.String:
+        return s.is_not_null() & (s != "")
+    return s.is_not_null()
+
+
+def _normalise(spec: ExportSpec, header: list[str], header_index: int, head: Table, cells: pl.DataFrame,
+               ctx: ImportContext, source: str) -> Normalised:
+    table = CANONICAL[spec.table]
+    positions = header_positions(header)
+    fields = {name: resolve_field(f, positions) for name, f in spec.columns.items()}
+    fields = {name: found for name, found in fields.items() if found}
+    n = cells.height
+    dirty = _total_rows(cells)
+    censored_any = _full(False, n, pl.Boolean)
+    row: dict[str, pl.Series] = {}
+    currency: pl.Series | None = None
+    for name, found in fields.items():
+        spec_field = spec.columns[name]
+        yields = _YIELDS[spec_field.parse]
+        if spec_field.parse == "int" and spec_field.scale != 1.0:
+            yields = "float"
+        parsed = [_parse_column(cells[f"c{index}"], spec_field, spec, ctx, yields) for index, _ in found]
+        for column in parsed:
+            dirty = dirty | column.failed
+            censored_any = censored_any | column.censored
+        if spec_field.parse == "money":
+            row[name] = parsed[0].value
+            if currency is None:  # the first money field decides (row.setdefault in normalise)
+                from_header = v.currency_from_header(header[found[0][0]])
+                currency = parsed[0].currency.fill_null(from_header) if from_header else parsed[0].currency
+        elif spec_field.combine == "sum":
+            row[name], overflow = _sum([c.value for c in parsed])
+            dirty = dirty | overflow
+        elif spec_field.combine == "longest":
+            row[name] = _longest([c.value for c in parsed])
+        else:
+            row[name] = parsed[0].value
+    dirty = dirty | censored_any
+    row, dirty = _finish(row, currency, spec, table, ctx, dirty, n)
+    return _assemble(spec, table, header, header_index, head, cells, row, dirty, ctx, source)
+
+
+def _sum(columns: list[pl.Series]) -> tuple[pl.Series, pl.Series]:
+    total = columns[0]
+    overflow = _full(False, len(total), pl.Boolean)
+    for column in columns[1:]:
+        if total.dtype == pl.Int64:
+            limit = 2**62 // len(columns)
+            overflow = overflow | (column.abs() > limit).fill_null(False) | (total.abs() > limit).fill_null(False)
+        total = pl.select(pl.when(total.is_null()).then(column).when(column.is_null()).then(total)
+                          .otherwise(total + column)).to_series()
+    return total, overflow
+
+
+def _longest(columns: list[pl.Series]) -> pl.Series:
+    """The first present text of the greatest length (max() keeps the first of equals)."""
+    best = _full(None, len(columns[0]), pl.String)
+    best_len = _full(-1, len(columns[0]), pl.Int64)
+    for column in columns:
+        length = pl.select(pl.when(_truthy(column)).then(column.str.len_chars().cast(pl.Int64))
+                           .otherwise(-1)).to_series()
+        better = length > best_len
+        best = pl.select(pl.when(better).then(column).otherwise(best)).to_series()
+        best_len = pl.select(pl.when(better).then(length).otherwise(best_len)).to_series()
+    return best
+
+
+def _total_rows(cells: pl.DataFrame) -> pl.Series:
+    """_is_total_row on the first two cells, exactly (printable ASCII by Polars, the rest by Python)."""
+    result = _full(False, cells.height, pl.Boolean)
+    for column in ("c0", "c1"):
+        c = cells[column]
+        printable = c.str.contains(r"^[ -~]*$")
+        word = c.str.strip_chars(" ").str.to_lowercase()
+        fast = printable & (word.is_in(sorted(_TOTAL_LABELS)) | word.str.starts_with("total:"))
+        others = c.filter(~printable).unique().to_list()
+        totals = [text for text in others if _is_total_row([text])]
+        result = result | fast | (c.is_in(totals) if totals else False)
+    return result
+
+
+def _finish(row: dict[str, pl.Series], currency: pl.Series | None, spec: ExportSpec, table, ctx: ImportContext,
+            dirty: pl.Series, n: int) -> tuple[dict[str, pl.Series], pl.Series]:
+    """_finish_row, column by column; rows that would be skipped become dirty (normalise decides)."""
+
+    def const(value: Any, dtype: pl.DataType) -> pl.Series:
+        return _full(value, n, dtype)
+
+    for name, value in spec.constants.items():
+        row.setdefault(name, const(value, pl.String))
+    if currency is not None and "currency" in table.columns:
+        if "currency" in row:
+            row["currency"] = pl.select(pl.when(_truthy(row["currency"])).then(row["currency"])
+                                        .otherwise(currency)).to_series()
+        else:
+            row["currency"] = currency
+    row["platform"] = _or(row.get("platform"), const(spec.platform, pl.String))
+    for name, sql_type in table.columns.items():
+        value = row.get(name)
+        if value is None:
+            continue
+        if sql_type == "DATE" and value.dtype == pl.Datetime("us", "UTC"):
+            row[name] = value.dt.date()
+        elif sql_type == "TIMESTAMPTZ" and value.dtype == pl.Date:
+            local = pl.select(_local_to_utc(pl.lit(value).cast(pl.Datetime("us")), ctx)).to_series()
+            dirty = dirty | (value.is_not_null() & local.is_null())
+            row[name] = local
+    date_range = _file_name_range(ctx.file_name) if spec.range_from_file_name else None
+    if date_range:
+        row.setdefault("date_start", const(date_range[0], pl.Date))
+        row.setdefault("date_end", const(date_range[1], pl.Date))
+    if spec.table == "ad_stats":
+        row.setdefault("date_end", row.get("date_start", const(None, pl.Date)))
+        row["channel"] = _or(row.get("channel"), const(spec.platform, pl.String))
+    account = row.get("account")
+    if account is None or not _truthy(account).all():
+        fallback = _account_from_file(spec, ctx) or ctx.account or "main"
+        from_url = None
+        if spec.account_pattern and "url" in row:
+            urls = row["url"]
+            found = {u: _account_from_url(spec, {"url": u}) for u in urls.drop_nulls().unique().to_list()}
+            from_url = urls.replace_strict({u: a for u, a in found.items() if a}, default=None, return_dtype=pl.String)
+        row["account"] = _or(_or(account, from_url), const(fallback, pl.String))
+    if spec.table == "posts":
+        if spec.key_from:
+            missing_id = ~_truthy(row["post_id"]) if "post_id" in row else _full(True, n, pl.Boolean)
+            named = _full(False, n, pl.Boolean)
+            for key in spec.key_from:
+                if key in row:
+                    named = named | _truthy(row[key])
+            dirty = dirty | (missing_id & named)  # the id is a hash of the row: normalise makes it
+        as_of = _file_as_of(ctx)
+        row["metrics_as_of"] = _or(row.get("metrics_as_of"), const(as_of, pl.Datetime("us", "UTC")))
+    if spec.table == "events":
+        if ctx.salt and "user_id" in row:
+            ids = row["user_id"]
+            hashed = {u: pseudonym(ctx.salt, u) for u in ids.filter(_truthy(ids)).unique().to_list()}
+            row["user_id"] = ids.replace(hashed) if hashed else ids
+        if "event_key" not in row or not _truthy(row["event_key"]).all():
+            has_key = _truthy(row["event_key"]) if "event_key" in row else _full(False, n, pl.Boolean)
+            dirty = dirty | ~has_key  # a hash of the row: normalise makes it (or skips the row)
+    for key in table.key:
+        value = row.get(key)
+        present = _truthy(value) if value is not None else _full(False, n, pl.Boolean)
+        if table.columns[key] == "VARCHAR" and key in ("campaign", "ad_group", "ad"):
+            row[key] = pl.select(pl.when(present).then(value).otherwise(pl.lit(""))).to_series() \
+                if value is not None else const("", pl.String)
+        else:
+            dirty = dirty | ~present
+    limit = ctx.today + timedelta(days=2)
+    for name, value in row.items():
+        if name == "date_end" or value.dtype not in (pl.Date, pl.Datetime("us", "UTC")):
+            continue
+        day = value if value.dtype == pl.Date else value.dt.date()
+        dirty = dirty | (day > limit).fill_null(False)
+    blank_total = [f for f in spec.blank_means_total if f in row]
+    if blank_total:
+        allblank = _full(True, n, pl.Boolean)
+        for name in blank_total:
+            allblank = allblank & ~_truthy(row[name]) if row[name].dtype == pl.String else \
+                allblank & row[name].is_null()
+        dirty = dirty | allblank
+    return row, dirty
+
+
+def _or(first: pl.Series | None, second: pl.Series | None) -> pl.Series | None:
+    """`first or second`, per row."""
+    if first is None:
+        return second
+    if second is None:
+        return first
+    return pl.select(pl.when(_truthy(first)).then(first).otherwise(second)).to_series()
+
+
+def _assemble(spec: ExportSpec, table, header: list[str], header_index: int, head: Table, cells: pl.DataFrame,
+              row: dict[str, pl.Series], dirty: pl.Series, ctx: ImportContext, source: str) -> Normalised:
+    columns = {}
+    for name, sql_type in table.columns.items():
+        if name == "import_id":
+            continue
+        dtype = _PL_TYPES[sql_type]
+        value = row.get(name)
+        columns[name] = _full(None, len(dirty), dtype).alias(name) if value is None else \
+            value.cast(dtype).alias(name)
+    clean = pl.DataFrame(columns).with_columns(cells["__line"]).filter(~dirty)
+    dirty_cells = cells.filter(dirty)
+    width = len(header)
+    rows = dirty_cells.select([f"c{i}" for i in range(width)]).rows()
+    lines = dirty_cells["__line"].to_list()
+    if rows and _is_description_row(list(rows[0])):
+        raise _Bail  # normalise() would take it for the description row under a header
+    sub = Table(head.source, head.sheet, [*head.rows[:header_index + 1], *(list(r) for r in rows)],
+                [*head.line_numbers[:header_index + 1], *lines], head.encoding, head.delimiter)
+    result = normalise(sub, spec, header_index, ctx)
+    accounts = set(result.accounts) | set(clean["account"].drop_nulls().unique().to_list())
+    accounts.discard("")
+    return replace(result, table=replace(head, rows=head.rows[:header_index + 1],
+                                          line_numbers=head.line_numbers[:header_index + 1]),
+                   rows_read=cells.height, accounts=accounts, frame=clean)
+
