@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.ingest import load
+from dashboard.ingest.bulk import try_bulk
 from dashboard.ingest.mapping import saved_specs
 from dashboard.ingest.normalise import ImportContext, Issue, Normalised, find_header, normalise
 from dashboard.ingest.platforms import ALL_SPECS
@@ -106,6 +107,9 @@ def _import_one(store: Store, name: str, data: bytes, ctx: ImportContext, specs:
         result.warnings.append(Issue("already_imported", name))
         _record(store, result, sha, len(data))
         return result
+    fast = try_bulk(name, data, specs, ctx)  # a large plain CSV: the same result, column by column
+    if fast is not None:
+        return _load(store, name, data, sha, [fast], [])
     try:
         tables = read_tables(name, data, expand=False)  # import_bytes expanded the upload already
     except ReadError as exc:
@@ -152,9 +156,12 @@ def _load(store: Store, name: str, data: bytes, sha: str, parts: list[Normalised
 
     by_table: dict[str, list[dict[str, Any]]] = {}
     sources: dict[str, list[str]] = {}
+    bulk: dict[str, list[Any]] = {}
     for part in stored:
         by_table.setdefault(part.spec.table, []).extend(part.rows)
         sources.setdefault(part.spec.table, []).extend(part.table.source for _ in part.rows)
+        if part.frame is not None:
+            bulk.setdefault(part.spec.table, []).append(part.frame)
     frames = {}
     for table_name, rows in by_table.items():
         good, bad = load.validate(table_name, rows)
@@ -162,7 +169,11 @@ def _load(store: Store, name: str, data: bytes, sha: str, parts: list[Normalised
             skipped.append(Issue("invalid_value", sources[table_name][problem.index],
                                  rows[problem.index].get("__line"), problem.column, {"reason": problem.message}))
         result.rows_skipped += len(bad)
-        frames[table_name] = load.to_frame(CANONICAL[table_name], good, result.import_id)
+        if table_name in bulk:  # file order of the rows the bulk path left to the interpreter
+            refused = {problem.index for problem in bad}
+            good = [{**g, "__line": r.get("__line")} for g, r in
+                    zip(good, (r for i, r in enumerate(rows) if i not in refused), strict=True)]
+        frames[table_name] = load.to_frame(CANONICAL[table_name], good, result.import_id, bulk.get(table_name))
 
     if stored and not any(not f.is_empty() for f in frames.values()) and skipped:
         first = skipped[0]

@@ -585,7 +585,7 @@ def active_users(store: Store, params: LifecycleParams, start: date, end: date) 
     deltas AS (
         SELECT day AS d, 1 AS dau, 1 AS wau, 1 AS mau FROM spans
         UNION ALL SELECT day + 1, -1, 0, 0 FROM spans
-        UNION ALL SELECT least(day + 7, coalesce(next_day, day + 7)), 0, -1, 0 FROM spans
+        UNION ALL SELECT day + 7, 0, -1, 0 FROM spans
         UNION ALL SELECT least(day + 30, coalesce(next_day, day + 30)), 0, 0, -1 FROM spans),
     per_day AS (SELECT d, sum(dau) AS dau, sum(wau) AS wau, sum(mau) AS mau FROM deltas GROUP BY d),
     calendar AS (SELECT {s} - 29 + CAST(n AS INTEGER) AS d FROM range(0, {e} - {s} + 30) AS t(n)),

@@ -8,16 +8,19 @@ from dashboard.store.db import Store
 
 
 def platforms_and_accounts(store: Store) -> list[tuple[str, str]]:
+    """Every platform or ad channel with its accounts (the sidebar's choices)."""
     return store.rows(
         "SELECT DISTINCT platform, account FROM (SELECT platform, account FROM account_daily "
-        "UNION ALL SELECT platform, account FROM posts) ORDER BY 1, 2")
+        "UNION ALL SELECT platform, account FROM posts UNION ALL SELECT channel, account FROM ad_stats) "
+        "ORDER BY 1, 2")
 
 
 def data_span(store: Store, tz: str) -> tuple[date | None, date | None]:
-    """First and last day with account or post data, in the workspace time zone."""
+    """First and last day with account, post or ad data, in the workspace time zone."""
     row = store.rows(
         "SELECT min(d), max(d) FROM (SELECT date AS d FROM account_daily UNION ALL "
-        "SELECT CAST(timezone(?, published_at) AS DATE) FROM posts WHERE published_at IS NOT NULL)", [tz])[0]
+        "SELECT CAST(timezone(?, published_at) AS DATE) FROM posts WHERE published_at IS NOT NULL "
+        "UNION ALL SELECT date_start FROM ad_stats UNION ALL SELECT date_end FROM ad_stats)", [tz])[0]
     return row[0], row[1]
 
 
