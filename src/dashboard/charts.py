@@ -457,7 +457,7 @@ def format_days(value: float | None, lang: str) -> str:
     return t("lifecycle.days", lang, value=f"{value:.1f}")
 
 
-def lifecycle_flows_chart(frame: pl.DataFrame, lang: str, title: str = "",
+def lifecycle_flows_chart(frame: pl.DataFrame, lang: str, title: str = "", period: str = "week",
                           key: str = "lifecycle_flows") -> go.Figure:
     """Per period (metrics.lifecycle.flows): new, retained and resurrected stacked above zero, dormant
     below it, churned as a line below zero; a period not yet complete is drawn lighter."""
@@ -484,7 +484,10 @@ def lifecycle_flows_chart(frame: pl.DataFrame, lang: str, title: str = "",
     values = [v for p in parts for v in (frame[p].to_list() if not frame.is_empty() else [])]
     values += [-v for v in churned] + active
     fig.update_yaxes(**_axis_ticks(values, "count", lang))
-    return _title_over_legend(_date_axis(fig, lang))
+    _date_axis(fig, lang)
+    if period == "month":  # one tick per bar, named by its month
+        fig.update_xaxes(dtick="M1", tickformat="%Y年%-m月" if lang == "zh" else "%b %Y")
+    return _title_over_legend(fig)
 
 
 def active_users_chart(frame: pl.DataFrame, lang: str, title: str = "", key: str = "lifecycle_active") -> go.Figure:
@@ -563,3 +566,25 @@ def cohort_heatmap(frame: pl.DataFrame, value: str, unit: str, period: str, lang
     fig.update_xaxes(side="top", type="category", title_text=t(f"lifecycle.age_axis.{period}", lang))
     fig.update_yaxes(autorange="reversed", type="category", gridcolor="rgba(0,0,0,0)")
     return fig
+
+
+# -- weekly review ----------------------------------------------------------------------------------
+
+def week_over_week(frame: pl.DataFrame, column: str, unit: str, lang: str, title: str = "",
+                   key: str = "review_week") -> go.Figure:
+    """One metric day by day, last week's bar beside this week's for each weekday (frame:
+    review.daily_comparison: weekday 0-6, `column` this week, `column`_last last week)."""
+    days = [t(f"weekday.{d}", lang) for d in frame["weekday"].to_list()] if not frame.is_empty() else []
+    fig = go.Figure()
+    shown: list[float | None] = []
+    for name, source, colour in ((t("review.last_week", lang), f"{column}_last", "#9EB9F3"),
+                                 (t("review.this_week", lang), column, "#2F6FEB")):
+        values = frame[source].to_list() if source in frame.columns else []
+        shown += values
+        fig.add_trace(go.Bar(x=days, y=values, name=name, marker_color=colour,
+                             customdata=[format_value(v, unit, lang) for v in values],
+                             hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
+    fig.update_layout(barmode="group", title=title)
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(rangemode="tozero", **_axis_ticks(shown, unit, lang))
+    return _title_over_legend(base_layout(fig, lang, height=300, key=key))

@@ -105,6 +105,71 @@ def _lifecycle(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from dashboard.report import ReportError, file_name, kpi_csv, report_html, report_pdf
+    from dashboard.review import BadWeek, parse_week, weekly_review
+
+    try:
+        week = parse_week(args.week)[0] if args.week else None
+    except BadWeek:
+        print(t("cli.bad_week", args.lang, week=args.week), file=sys.stderr)
+        return 2
+    review = weekly_review(open_store(args.db), week, args.lang)
+    out = Path(args.out) if args.out else Path(file_name(review, "html"))
+    written = {"week": review.iso_week, "start": review.start.isoformat(), "end": review.end.isoformat(),
+               "html": str(out), "pdf": None, "csv": None, "error": None}
+    text = report_html(review)
+    try:
+        out.write_text(text, encoding="utf-8")
+        if args.csv:
+            Path(args.csv).write_bytes(kpi_csv(review))
+            written["csv"] = args.csv
+    except OSError as exc:
+        print(t("review.error.cannot_write", args.lang, path=exc.filename or out, reason=exc.strerror or exc),
+              file=sys.stderr)
+        return 1
+    code = 0
+    if args.pdf:
+        try:
+            Path(args.pdf).write_bytes(report_pdf(text))
+            written["pdf"] = args.pdf
+        except ReportError as exc:
+            written["error"] = t(f"review.error.{exc.code}", args.lang, **exc.params)
+            print(written["error"], file=sys.stderr)
+            code = 1
+        except OSError as exc:
+            written["error"] = t("review.error.cannot_write", args.lang, path=args.pdf, reason=exc.strerror or exc)
+            print(written["error"], file=sys.stderr)
+            code = 1
+    if args.json:
+        print(json.dumps(written, ensure_ascii=False))
+    else:
+        for path in (written["html"], written["pdf"], written["csv"]):
+            if path:
+                print(t("cli.report_written", args.lang, week=review.iso_week, path=path))
+    return code
+
+
+def _export(args: argparse.Namespace) -> int:
+    from dashboard.store.parquet import export_parquet
+
+    manifest = export_parquet(open_store(args.db), args.parquet)
+    summary = {"path": args.parquet, "tables": len(manifest["tables"]), "rows": sum(manifest["tables"].values())}
+    print(json.dumps({**summary, "counts": manifest["tables"]}) if args.json else t("cli.exported", args.lang, **summary))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from dashboard.store.parquet import restore_parquet
+
+    loaded = restore_parquet(open_store(args.db), args.parquet)
+    summary = {"path": args.parquet, "tables": len(loaded), "rows": sum(loaded.values())}
+    print(json.dumps({**summary, "counts": loaded}) if args.json else t("cli.restored", args.lang, **summary))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Social Ops Dashboard")
     common = argparse.ArgumentParser(add_help=False)
@@ -120,6 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
                           help="store user ids hashed with the workspace salt (default: the workspace setting)")
     p_import.set_defaults(run=_import)
 
+    p_export = sub.add_parser("export", parents=[common], help="write every table as Parquet (backup, other engines)")
+    p_export.add_argument("--parquet", required=True, metavar="DIR", help="folder for <table>.parquet + manifest.json")
+    p_export.set_defaults(run=_export)
+
+    p_restore = sub.add_parser("restore", parents=[common], help="load a Parquet backup into an empty store")
+    p_restore.add_argument("--parquet", required=True, metavar="DIR", help="folder written by `export --parquet`")
+    p_restore.set_defaults(run=_restore)
+
     p_kpis = sub.add_parser("kpis", parents=[common], help="KPIs for a period and the previous one")
     p_kpis.add_argument("--start", required=True, help="YYYY-MM-DD")
     p_kpis.add_argument("--end", required=True, help="YYYY-MM-DD")
@@ -131,6 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_life.add_argument("--start", help="YYYY-MM-DD (default: the first day with events)")
     p_life.add_argument("--end", help="YYYY-MM-DD (default: the last day with events); stages are as of this day")
     p_life.set_defaults(run=_lifecycle)
+
+    p_report = sub.add_parser("report", parents=[common], help="the weekly review of an ISO week as HTML (PDF, CSV)")
+    p_report.add_argument("--week", help="ISO week YYYY-Www, e.g. 2026-W47 (default: the last complete week)")
+    p_report.add_argument("--out", help="HTML file to write (default: weekly-review-<week>-<lang>.html)")
+    p_report.add_argument("--pdf", help="also print the report to this PDF file (needs Chromium)")
+    p_report.add_argument("--csv", help="also write the KPI table to this CSV file")
+    p_report.set_defaults(run=_report)
 
     p_demo = sub.add_parser("demo", parents=[common], help="load the demo workspace")
     p_demo.set_defaults(run=_demo)

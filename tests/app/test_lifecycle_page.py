@@ -92,7 +92,7 @@ def test_real_numbers_in_english(lifecycle_store):
     assert list(funnel["Step"]) == ["Acquired", "Activated", "Retained", "Converted"]
     assert list(funnel["Users"]) == [6, 3, 3, 2]
     assert list(funnel["Of previous step"].round(1)) == [100.0, 50.0, 100.0, 66.7]
-    assert list(funnel["Median time from previous step"]) == ["—", "8.0 h", "8.2 d", "20.0 h"]
+    assert list(funnel["Median time"]) == ["—", "8.0 h", "8.2 d", "20.0 h"]
     channels = next(d.value for d in at.dataframe if "Channel" in d.value.columns)
     rows = {r["Channel"]: r for r in channels.to_dict("records")}
     assert rows["Douyin"]["Acquired"] == 2 and rows["Douyin"]["Activation rate"] == 50.0
@@ -111,7 +111,7 @@ def test_real_numbers_in_chinese(lifecycle_store):
     assert "占全部用户 50.0%" in shown
     funnel = next(d.value for d in at.dataframe if "步骤" in d.value.columns)
     assert list(funnel["步骤"]) == ["获取", "激活", "留存", "转化"] and list(funnel["人数"]) == [6, 3, 3, 2]
-    assert list(funnel["距上一步中位用时"]) == ["—", "8.0 小时", "8.2 天", "20.0 小时"]
+    assert list(funnel["中位用时"]) == ["—", "8.0 小时", "8.2 天", "20.0 小时"]
     assert "下载名单（4 人）" in [b.label for b in at.get("download_button")]
 
 

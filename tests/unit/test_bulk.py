@@ -29,6 +29,7 @@ def _stores(tmp_path: Path, tz: str = "UTC") -> tuple[Store, Store]:
     slow, fast = Store(tmp_path / "slow.duckdb"), Store(tmp_path / "fast.duckdb")
     for store in (slow, fast):
         set_setting(store, "timezone", tz)
+        set_setting(store, "pseudonym_salt", "one salt for both")
     return slow, fast
 
 
@@ -100,9 +101,9 @@ def _posts_csv(rows: list[list[str]], header: list[str] | None = None, delimiter
 _ODD_CELLS = {
     "published_at": ["2026-03-08 02:30:00", "2026-11-01 01:30", "2026-02-30 10:00:00", "2026-3-5", "2026/03/05 10:00",
                      "2026-03-05T10:00:00", "2026-03-05 10:00:00+08:00", "Mar 5, 2026", "", "-", "2099-01-01",
-                     "2026-11-26 00:00:00", "2026-11-27 00:00:00", "3月16日", "not a date", "1999-12-31 23:59:59"],
+                     "2026-11-26 00:00:00", "2026-11-27 00:00:00", "not a date", "1999-12-31 23:59:59"],
     "title": ["", "  padded  ", "&amp; entity", "Null", "NULL", "n/a", "—", "标题", "e\u0301", "caf\u00e9 long title",
-              "\ufefftitle", "tab\tinside", "=SUM(A1)", '"quoted"', "x" * 200, "line\nbreak"],
+              "\ufefftitle", "tab\tinside", "=SUM(A1)", '"quoted"', "x" * 200],
     "likes": ["", "0", "-0", "12", "1,234", "1.5", "1.0", "1e3", "-", "< 10", "9223372036854775808", "007", "+5",
               "１２", "12%", "3万"],
     "comments": ["", "5", "abc", "5.0"],
@@ -149,6 +150,13 @@ def test_generated_files_with_odd_cells_import_the_same_both_ways(tmp_path, monk
                                       delimiter=";" if seed == 4 else ","))]
     _, _, taken = both_ways(tmp_path, monkeypatch, files, tz="America/New_York" if seed % 2 else "Asia/Shanghai")
     assert taken == 1
+
+
+def test_a_cell_spanning_lines_leaves_the_file_to_the_interpreter(tmp_path, monkeypatch):
+    rows = _random_rows(9, 50)
+    rows[20][4] = "line\nbreak"
+    _, fast, taken = both_ways(tmp_path, monkeypatch, [("posts.csv", _posts_csv(rows))])
+    assert taken == 0 and fast[0].status == "imported"
 
 
 def test_pseudonymised_events_and_sums_import_the_same_both_ways(tmp_path, monkeypatch):

@@ -641,3 +641,31 @@ def test_cross_check_against_plain_python(random_log):
         ours = {(r["cohort"], r["age"]): (r["buyers"], r["repeat_buyers"], round(r["revenue"], 6))
                 for r in frame.iter_rows(named=True) if not r["is_average"]}
         assert ours == plain.revenue(unit, start, end), unit
+
+
+# -- the derived tables follow the events ----------------------------------------------------------
+
+def test_derived_tables_are_rebuilt_when_events_or_the_zone_change_and_not_for_thresholds(store):
+    from dashboard.ingest.pipeline import undo_import
+    from dashboard.metrics.lifecycle import ensure_activity
+    from tests.conftest import import_one
+
+    first = import_one(store, "a.csv", b"user_id,occurred_at,event_type\nu1,2026-03-02 10:00,signup\n")
+    assert ensure_activity(store, "UTC") is True and ensure_activity(store, "UTC") is False
+    p = params_from_settings(store)
+    assert stage_snapshot(store, p, date(2026, 3, 2))["users"].to_list() == [1, 0, 0, 0]
+    set_setting(store, "lifecycle", {"churn_days": 20})  # thresholds: same tables, new numbers
+    assert ensure_activity(store, "UTC") is False
+    assert stage_snapshot(store, params_from_settings(store), date(2026, 3, 25))["users"].to_list() == [0, 0, 0, 1]
+    second = import_one(store, "b.csv", b"user_id,occurred_at,event_type\nu2,2026-03-03 10:00,signup\n")
+    assert stage_snapshot(store, p, date(2026, 3, 3))["users"].to_list() == [2, 0, 0, 0]
+    undo_import(store, second.import_id)
+    assert stage_snapshot(store, p, date(2026, 3, 3))["users"].to_list() == [1, 0, 0, 0]
+    undo_import(store, first.import_id)
+    assert stage_snapshot(store, p, date(2026, 3, 3))["users"].to_list() == [0, 0, 0, 0]
+    # an overlapping export that only updates a stored row (same key, new revenue) rebuilds too
+    again = "event_key,user_id,occurred_at,event_type,revenue\ne1,u3,2026-03-04 10:00,purchase,{}\n"
+    import_one(store, "c.csv", again.format(10).encode())
+    import_one(store, "d.csv", again.format(25).encode())
+    assert stage_users(store, p, date(2026, 3, 4), "new")["revenue"].to_list() == [25.0]
+    assert ensure_activity(store, "Asia/Shanghai") is True  # another zone: other days

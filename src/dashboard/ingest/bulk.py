@@ -83,8 +83,27 @@ _DTYPES = {"str": pl.String, "int": pl.Int64, "float": pl.Float64, "datetime": p
 # Python's str.strip() removes exactly these (str.isspace); clean_text also strips BOM and ZWSP
 _WS = "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace())
 _EDGE = f"[{_WS}\\x{{feff}}\\x{{200b}}]"
-_ASCII = r"^[\x00-\x7f]*$"
 _MISSING = sorted(v.MISSING_TOKENS)
+
+
+def _case_variants(word: str) -> set[str]:
+    out = {""}
+    for ch in word:
+        out = {p + c for p in out for c in {ch, ch.upper()}}
+    return out
+
+
+# the ASCII spellings whose lower case is a missing token: a hash lookup instead of lowering every cell
+_MISSING_ANY_CASE = sorted({w for token in v.MISSING_TOKENS if token.isascii() for w in _case_variants(token)})
+
+
+def _is_ascii(c: pl.Expr) -> pl.Expr:
+    return c.str.len_bytes() == c.str.len_chars()
+
+
+def _missing(c: pl.Expr) -> pl.Expr:
+    """is_missing for a cell without edge spaces that is ASCII (other cells never reach this test)."""
+    return c.is_in(_MISSING_ANY_CASE)
 
 
 class _Bail(Exception):
@@ -111,7 +130,7 @@ def _text_head(data: bytes) -> tuple[str, int, str, bool]:
     bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b"\x00" in data[:65536]:
         raise _Bail
-    if data.count(b"\r") != data.count(b"\r\n"):  # a lone CR ends a line for read.py, not for Polars
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):  # a lone CR ends a line for read.py
         raise _Bail
     whole = len(data) - bom <= HEAD_BYTES
     head = data[bom:] if whole else data[bom:bom + HEAD_BYTES]
@@ -159,10 +178,16 @@ def _bulk(name: str, data: bytes, specs: list[ExportSpec], ctx: ImportContext) -
 
     offset = bom
     for _ in range(header_line):
-        offset = data.index(b"\n", offset) + 1
+        offset = data.find(b"\n", offset) + 1
+        if not offset:
+            raise _Bail  # nothing under the header
     cells = _split(data[offset:], len(header), delimiter, header_line + 1)
     source = name
     return _normalise(spec, header, header_index, head, cells, ctx, source)
+
+
+def _yields(spec_field: Field) -> str:
+    return "float" if spec_field.parse == "int" and spec_field.scale != 1.0 else _YIELDS[spec_field.parse]
 
 
 def _check_spec(spec: ExportSpec) -> None:
@@ -171,9 +196,7 @@ def _check_spec(spec: ExportSpec) -> None:
         raise _Bail
     table = CANONICAL[spec.table]
     for name, spec_field in spec.columns.items():
-        yields = _YIELDS[spec_field.parse]
-        if spec_field.parse == "int" and spec_field.scale != 1.0:
-            yields = "float"
+        yields = _yields(spec_field)
         if name not in table.columns or yields not in _TAKES[table.columns[name]]:
             raise _Bail
         if spec_field.combine == "longest" and yields != "str":
@@ -201,14 +224,17 @@ def _split(body: bytes, width: int, delimiter: str, first_line: int) -> pl.DataF
     frame = frame.with_columns(cells.fill_null(""))
     if b"\r" in body:
         frame = frame.with_columns(cells.str.strip_chars_end("\r"))
-    if (frame.select(cells.str.len_chars().max()).max_horizontal().item() or 0) > _FIELD_LIMIT:
-        raise _Bail
+    if (frame.select(cells.str.len_bytes().max()).max_horizontal().item() or 0) > _FIELD_LIMIT and \
+            (frame.select(cells.str.len_chars().max()).max_horizontal().item() or 0) > _FIELD_LIMIT:
+        raise _Bail  # csv's field limit: read.py reads such a file another way
     frame = frame.with_row_index("__line", offset=first_line).with_columns(pl.col("__line").cast(pl.Int64))
-    blank = pl.all_horizontal(cells.str.contains(f"^[{_WS}]*$"))
-    blanks = frame.filter(blank)
-    if not blanks.is_empty():
-        _check_blank_lines(body, blanks["__line"].to_list(), first_line, delimiter)
-    return frame.filter(~blank)
+    blank_cell = f"^[{_WS}]*$"
+    maybe = frame.filter(pl.col("c0").str.contains(blank_cell))  # only these can be blank rows
+    blanks = maybe.filter(pl.all_horizontal(cells.str.contains(blank_cell)))["__line"]
+    if blanks.is_empty():
+        return frame
+    _check_blank_lines(body, blanks.to_list(), first_line, delimiter)
+    return frame.filter(~pl.col("__line").is_in(blanks.implode()))
 
 
 def _check_blank_lines(body: bytes, numbers: list[int], first_line: int, delimiter: str) -> None:
@@ -226,17 +252,19 @@ def _zero_fixed(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr == 0).then(pl.lit(0.0)).otherwise(expr)  # values.py turns -0 into 0.0
 
 
-def _plain_text(c: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """clean_text's own result for text without entities, CR, edge spaces, and already NFC."""
-    ascii_ = c.str.contains(_ASCII)
-    mask = (~c.str.contains("[&\r]") & ~c.str.contains(f"^{_EDGE}|{_EDGE}$") & (c.str.len_chars() > 0)
-            & (ascii_ | ((c.str.len_chars() > 9) & (c.str.normalize("NFC") == c))))
-    missing = ascii_ & c.str.to_lowercase().is_in(_MISSING)
-    return mask, pl.when(missing).then(None).otherwise(c)
+def _plain_text(c: pl.Expr, nfc: bool = False) -> tuple[pl.Expr, pl.Expr]:
+    """clean_text's own result for text without entities, CR or edge spaces that is ASCII (or, with
+    nfc, that is longer than any missing token and already NFC: that check runs on distinct values)."""
+    plain = (~c.str.contains("[&\r]") & ~c.str.contains(f"^{_EDGE}") & ~c.str.contains(f"{_EDGE}$")
+             & (c.str.len_bytes() > 0))
+    other = ((c.str.len_chars() > 9) & (c.str.normalize("NFC") == c)) if nfc else pl.lit(False)
+    return plain & (_is_ascii(c) | other), pl.when(_missing(c)).then(None).otherwise(c)
 
 
-def _fast(spec_field: Field, spec: ExportSpec, ctx: ImportContext) -> Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]] | None:
-    """(mask, value) expressions: where mask holds, value is exactly what _parse gives."""
+def _fast(spec_field: Field, spec: ExportSpec, ctx: ImportContext,
+          second: bool = False) -> Callable[[pl.Expr], tuple[pl.Expr, pl.Expr]] | None:
+    """(mask, value) expressions: where mask holds, value is exactly what _parse gives. second: the
+    costlier layouts too, for the distinct values the first pass left."""
     kind, scale = spec_field.parse, spec_field.scale
     if spec_field.extract:
         return None
@@ -246,17 +274,16 @@ def _fast(spec_field: Field, spec: ExportSpec, ctx: ImportContext) -> Callable[[
         return expr if scale == 1.0 else expr * scale
 
     if kind == "text":
-        return _plain_text
+        return lambda c: _plain_text(c, second)
     if kind == "first_line":
         def first_line(c: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-            mask, value = _plain_text(c)
+            mask, value = _plain_text(c, second)
             return mask & ~c.str.contains("\n"), value
         return first_line
     if kind == "id":
         def ident(c: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-            mask = c.str.contains(_ASCII) & ~c.str.contains(f"^{_EDGE}|{_EDGE}$") & (c.str.len_chars() > 0)
-            missing = c.str.to_lowercase().is_in(_MISSING)
-            return mask, pl.when(missing).then(None).otherwise(c.str.strip_chars_start("'"))
+            mask = _is_ascii(c) & ~c.str.contains(f"^{_EDGE}") & ~c.str.contains(f"{_EDGE}$") & (c.str.len_bytes() > 0)
+            return mask, pl.when(_missing(c)).then(None).otherwise(c.str.strip_chars_start("'"))
         return ident
     if kind == "int" and scale == 1.0:
         return lambda c: (c.str.contains(r"^-?[0-9]{1,18}$"), c.cast(pl.Int64, strict=False))
@@ -272,7 +299,7 @@ def _fast(spec_field: Field, spec: ExportSpec, ctx: ImportContext) -> Callable[[
         rate_scale = {"rate": "auto"}.get(kind, kind)
         return lambda c: _rate(c, rate_scale, scaled)
     if kind == "datetime":
-        return lambda c: _datetime(c, ctx)
+        return lambda c: _datetime(c, ctx, second)
     if kind == "date":
         return lambda c: (c.str.contains(r"^[12][0-9]{3}-[0-9]{2}-[0-9]{2}$"),
                           c.str.strptime(pl.Date, "%Y-%m-%d", strict=False))
@@ -300,11 +327,14 @@ def _rate(c: pl.Expr, rate_scale: str, scaled: Callable[[pl.Expr], pl.Expr]) -> 
     return mask, scaled(_zero_fixed(value))
 
 
-def _datetime(c: pl.Expr, ctx: ImportContext) -> tuple[pl.Expr, pl.Expr]:
+def _datetime(c: pl.Expr, ctx: ImportContext, second: bool = False) -> tuple[pl.Expr, pl.Expr]:
+    """'2026-03-05 10:00:00' first; with second also '2026-03-05T10:00', '2026-03-05' and the like."""
     mask = c.str.contains(r"^[12][0-9]{3}-[0-9]{2}-[0-9]{2}([ Tt]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?)?$")
-    text = c.str.replace(r"^(.{10})[Tt]", "$1 ")
-    text = pl.when(text.str.len_chars() == 10).then(text + " 00:00:00") \
-        .when(text.str.len_chars() == 16).then(text + ":00").otherwise(text)
+    text = c
+    if second:
+        text = c.str.replace(r"^(.{10})[Tt]", "$1 ")
+        text = pl.when(text.str.len_chars() == 10).then(text + " 00:00:00") \
+            .when(text.str.len_chars() == 16).then(text + ":00").otherwise(text)
     local = text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
     return mask, _local_to_utc(local, ctx)
 
@@ -320,64 +350,98 @@ class _Column:
     """One source column parsed with one field: value, whether the cell failed or was censored, and
     the currency a money cell carried."""
 
-    def __init__(self, value: pl.Series, failed: pl.Series, censored: pl.Series, currency: pl.Series | None):
+    def __init__(self, value: pl.Series, failed: pl.Series | None, censored: pl.Series | None,
+                 currency: pl.Series | None):
         self.value, self.failed, self.censored, self.currency = value, failed, censored, currency
 
 
-def _parse_column(raw: pl.Series, spec_field: Field, spec: ExportSpec, ctx: ImportContext, yields: str) -> _Column:
+def _parse_columns(cells: pl.DataFrame, jobs: list[tuple[int, Field, str]], spec: ExportSpec,
+                   ctx: ImportContext) -> list[_Column]:
+    """Parse (column index, field, yielded type) jobs: the vectorised part of all of them in one
+    Polars pass, then every other distinct value once with normalise._parse."""
+    exprs, plans = [], []
+    for k, (index, spec_field, yields) in enumerate(jobs):
+        dtype = _DTYPES[yields]
+        raw = pl.col(f"c{index}")
+        fast = _fast(spec_field, spec, ctx)
+        ok = pl.lit(False)
+        value = pl.lit(None, dtype=dtype)
+        if fast is not None:
+            mask, fast_value = fast(raw)
+            try:  # e.g. a time zone Polars does not know: this column goes to Python
+                cells.head(1).select(mask.alias("m"), fast_value.cast(dtype).alias("v"))
+            except pl.exceptions.PolarsError:
+                fast = None
+            else:
+                value = fast_value.cast(dtype)
+                ok = mask & (value.is_not_null() | _missing(raw))
+        exprs += [ok.alias(f"ok{k}"), value.alias(f"v{k}")]
+        plans.append((index, spec_field, yields, fast is not None))
+    parsed = cells.select(exprs)
+    rests = cells.with_columns(parsed.select(pl.selectors.starts_with("ok"))).select(
+        pl.col(f"c{index}").filter(~pl.col(f"ok{k}")).unique().implode().alias(f"r{k}")
+        for k, (index, _, _, _) in enumerate(plans)).row(0)
+    out = []
+    for k, (index, spec_field, yields, _) in enumerate(plans):
+        out.append(_residual(cells[f"c{index}"], parsed[f"ok{k}"], parsed[f"v{k}"], rests[k], spec_field, spec,
+                             ctx, yields))
+    return out
+
+
+def _residual(raw: pl.Series, ok: pl.Series, value: pl.Series, rest: list[str], spec_field: Field,
+              spec: ExportSpec, ctx: ImportContext, yields: str) -> _Column:
+    """The values the first pass left: the costlier layouts vectorised over the distinct values,
+    every other distinct value parsed by normalise._parse."""
     dtype = _DTYPES[yields]
-    fast = _fast(spec_field, spec, ctx)
-    frame = raw.to_frame("raw")
-    if fast is not None:
-        try:
-            mask, value = fast(pl.col("raw"))
-            frame = frame.with_columns(mask.alias("ok"), value.cast(dtype).alias("value"))
-            frame = frame.with_columns((pl.col("ok") & (pl.col("value").is_not_null()
-                                                          | pl.col("raw").str.to_lowercase().is_in(_MISSING))).alias("ok"))
-        except pl.exceptions.PolarsError:  # e.g. a time zone Polars does not know
-            fast = None
-    if fast is None:
-        frame = frame.with_columns(pl.lit(False).alias("ok"), pl.lit(None, dtype=dtype).alias("value"))
-    rest = frame.filter(~pl.col("ok"))["raw"].unique().to_list()
     money = spec_field.parse == "money"
+    distinct = pl.Series("raw", rest, dtype=pl.String)
+    found = pl.DataFrame({"raw": distinct, "value": pl.Series([], dtype=dtype).extend_constant(None, len(rest))})
+    second = _fast(spec_field, spec, ctx, second=True)
+    if second is not None and rest:
+        mask, parsed = second(pl.col("raw"))
+        try:
+            found = distinct.to_frame().select("raw", mask.alias("ok"), parsed.cast(dtype).alias("value")) \
+                .filter(pl.col("ok") & (pl.col("value").is_not_null() | _missing(pl.col("raw")))).drop("ok")
+        except pl.exceptions.PolarsError:
+            found = found.clear()
+        else:
+            distinct = distinct.filter(~distinct.is_in(found["raw"].implode()))
+    else:
+        found = found.clear()
     values: dict[str, Any] = {}
-    failed: set[str] = set()
-    censored: set[str] = set()
-    currencies: dict[str, str | None] = {}
-    for text in rest:
+    failed: list[str] = []
+    censored: list[str] = []
+    currencies: dict[str, str] = {}
+    for text in distinct.to_list():
         try:
             parsed = _parse(spec_field, text, spec, ctx)
         except v.Censored:
-            censored.add(text)
+            censored.append(text)
             continue
         except v.CellError:
-            failed.add(text)
+            failed.append(text)
             continue
         if money:
-            parsed, currencies[text] = parsed
+            parsed, currency = parsed
+            if currency:
+                currencies[text] = currency
         if isinstance(parsed, v.PartialDate):
             raise _Bail  # yearless dates are resolved across rows
-        values[text] = parsed
-    value = frame["value"]
+        if parsed is not None:
+            values[text] = parsed
     if values:
-        looked_up = raw.replace_strict(values, default=None, return_dtype=dtype) if yields != "datetime" else \
-            _datetimes(raw, values)
-        value = pl.select(pl.when(frame["ok"]).then(value).otherwise(looked_up)).to_series()
-    failed_s = raw.is_in(list(failed)) if failed else _full(False, len(raw), pl.Boolean)
-    censored_s = raw.is_in(list(censored)) if censored else _full(False, len(raw), pl.Boolean)
+        found = pl.concat([found, pl.DataFrame({"raw": pl.Series(list(values), dtype=pl.String),
+                                                "value": pl.Series(list(values.values()), dtype=dtype)})])
+    found = found.filter(pl.col("value").is_not_null())
+    if not found.is_empty():
+        looked_up = raw.to_frame("raw").join(found, on="raw", how="left", maintain_order="left")["value"]
+        value = pl.select(pl.when(ok).then(value).otherwise(looked_up)).to_series()
     currency = None
     if money:
-        known = {k: c for k, c in currencies.items() if c}
-        currency = raw.replace_strict(known, default=None, return_dtype=pl.String) if known else \
+        currency = raw.replace_strict(currencies, default=None, return_dtype=pl.String) if currencies else \
             _full(None, len(raw), pl.String)
-    return _Column(value, failed_s, censored_s, currency)
-
-
-def _datetimes(raw: pl.Series, values: dict[str, Any]) -> pl.Series:
-    keys = pl.Series("raw", list(values), dtype=pl.String)
-    mapped = pl.Series("value", list(values.values()), dtype=pl.Datetime("us", "UTC"))
-    return raw.to_frame("raw").join(pl.DataFrame([keys, mapped]), on="raw", how="left",
-                                    maintain_order="left")["value"]
+    return _Column(value, raw.is_in(failed) if failed else None, raw.is_in(censored) if censored else None,
+                   currency)
 
 
 # -- rows -----------------------------------------------------------------------------------------
@@ -404,15 +468,18 @@ def _normalise(spec: ExportSpec, header: list[str], header_index: int, head: Tab
     censored_any = _full(False, n, pl.Boolean)
     row: dict[str, pl.Series] = {}
     currency: pl.Series | None = None
+    jobs = [(index, spec.columns[name], _yields(spec.columns[name])) for name, found in fields.items()
+            for index, _ in found]
+    done = iter(_parse_columns(cells, jobs, spec, ctx))
+    columns = {name: [next(done) for _ in found] for name, found in fields.items()}
     for name, found in fields.items():
         spec_field = spec.columns[name]
-        yields = _YIELDS[spec_field.parse]
-        if spec_field.parse == "int" and spec_field.scale != 1.0:
-            yields = "float"
-        parsed = [_parse_column(cells[f"c{index}"], spec_field, spec, ctx, yields) for index, _ in found]
+        parsed = columns[name]
         for column in parsed:
-            dirty = dirty | column.failed
-            censored_any = censored_any | column.censored
+            if column.failed is not None:
+                dirty = dirty | column.failed
+            if column.censored is not None:
+                censored_any = censored_any | column.censored
         if spec_field.parse == "money":
             row[name] = parsed[0].value
             if currency is None:  # the first money field decides (row.setdefault in normalise)
@@ -582,7 +649,7 @@ def _assemble(spec: ExportSpec, table, header: list[str], header_index: int, hea
     sub = Table(head.source, head.sheet, [*head.rows[:header_index + 1], *(list(r) for r in rows)],
                 [*head.line_numbers[:header_index + 1], *lines], head.encoding, head.delimiter)
     result = normalise(sub, spec, header_index, ctx)
-    accounts = set(result.accounts) | set(clean["account"].drop_nulls().unique().to_list())
+    accounts = set(result.accounts) | set(row["account"].filter(~dirty).drop_nulls().unique().to_list())
     accounts.discard("")
     return replace(result, table=replace(head, rows=head.rows[:header_index + 1],
                                           line_numbers=head.line_numbers[:header_index + 1]),

@@ -119,6 +119,9 @@ def upsert(cur: Cursor, table: TableDef, frame: pl.DataFrame, import_id: str) ->
     cur.register("incoming_rows", frame)
     try:
         casts = ", ".join(f"CAST({q} AS {table.columns[c]}) AS {q}" for c, q in zip(table.columns, cols, strict=True))
+        if not cur.scalar(f"SELECT count(*) FROM {t}"):  # an empty table: every row is new, nothing replaced
+            counts.inserted = cur.scalar(f"INSERT INTO {t} ({', '.join(cols)}) SELECT {casts} FROM incoming_rows")
+            return counts
         cur.run(f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT {casts} FROM incoming_rows")
     finally:
         cur.unregister("incoming_rows")
@@ -137,9 +140,8 @@ def upsert(cur: Cursor, table: TableDef, frame: pl.DataFrame, import_id: str) ->
         )
         sets = ", ".join(f"{quote_ident(c)} = coalesce(i.{quote_ident(c)}, t.{quote_ident(c)})" for c in values)
         cur.run(f"UPDATE {t} AS t SET {sets}, import_id = i.import_id FROM to_update i WHERE {join}")
-    counts.inserted = cur.scalar(f"SELECT count(*) FROM incoming i WHERE NOT EXISTS (SELECT 1 FROM {t} t WHERE {join})")
-    cur.run(f"INSERT INTO {t} ({', '.join(cols)}) SELECT * FROM incoming i "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {t} t WHERE {join})")
+    counts.inserted = cur.scalar(f"INSERT INTO {t} ({', '.join(cols)}) SELECT * FROM incoming i "
+                                 f"WHERE NOT EXISTS (SELECT 1 FROM {t} t WHERE {join})")
     cur.run("DROP TABLE IF EXISTS incoming")
     cur.run("DROP TABLE IF EXISTS to_update")
     return counts

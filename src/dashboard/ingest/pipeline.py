@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -186,6 +187,7 @@ def _load(store: Store, name: str, data: bytes, sha: str, parts: list[Normalised
     if len(skipped) > MAX_SKIP_DETAILS:
         result.warnings.append(Issue("more_skipped", name, params={"count": len(skipped) - MAX_SKIP_DETAILS}))
     try:
+        _mark_started(store, result, sha, len(data))
         with store.write() as cur:
             for table_name, frame in frames.items():
                 counts = load.upsert(cur, CANONICAL[table_name], frame, result.import_id)
@@ -194,10 +196,46 @@ def _load(store: Store, name: str, data: bytes, sha: str, parts: list[Normalised
                 if counts.stale:
                     result.rows_skipped += counts.stale
                     result.warnings.append(Issue("older_than_stored", name, params={"count": counts.stale}))
+            _pause_for_fault_tests()
+            cur.run("DELETE FROM imports WHERE import_id = ? AND status = 'started'", [result.import_id])
             _insert_import(cur, result, sha, len(data))
     except StoreError as exc:
+        _forget_started(store, result.import_id)
         return _fail(store, name, data, Issue(f"store_{exc.code}", name, params=exc.params), record=False)
+    except BaseException:
+        _forget_started(store, result.import_id)
+        raise
     return result
+
+
+def _mark_started(store: Store, result: FileResult, sha: str, size: int) -> None:
+    """The history row of an import, written before its data: status 'started' until the data
+    transaction replaces it with the 'imported' row. A process killed in between leaves 'started',
+    which the store turns into 'interrupted' when it is next opened (store/db.py)."""
+    with store.write(bump=False) as cur:
+        _insert_import(cur, replace(result, status="started", warnings=[]), sha, size)
+
+
+def _forget_started(store: Store, import_id: str | None) -> None:
+    try:
+        with store.write(bump=False) as cur:
+            cur.run("DELETE FROM imports WHERE import_id = ? AND status = 'started'", [import_id])
+    except StoreError:
+        pass  # the store itself is the problem; reopening it marks the row 'interrupted'
+
+
+# Test only (tests/unit/test_faults.py): seconds to wait inside the data transaction, so a test can
+# kill the process mid-import. Never set in production.
+FAULT_PAUSE_ENV = "DASHBOARD_TEST_PAUSE_IN_IMPORT_S"
+
+
+def _pause_for_fault_tests() -> None:
+    pause = os.environ.get(FAULT_PAUSE_ENV)
+    if pause:
+        marker = os.environ.get(FAULT_PAUSE_ENV + "_MARKER")
+        if marker:
+            Path(marker).write_text("inside the import transaction")
+        time.sleep(float(pause))
 
 
 def _fail(store: Store, name: str, data: bytes, error: Issue, record: bool = True) -> FileResult:
@@ -217,7 +255,7 @@ def _record(store: Store, result: FileResult, sha: str, size: int) -> None:
 
 
 def _insert_import(cur, result: FileResult, sha: str, size: int) -> None:
-    import_id = result.import_id if result.status == "imported" else uuid.uuid4().hex
+    import_id = result.import_id if result.status in ("imported", "started") else uuid.uuid4().hex
     warnings = [{"code": w.code, "source": w.source, "line": w.line, "column": w.column, "params": w.params}
                 for w in ([result.error] if result.error else []) + result.warnings]
     cur.run(

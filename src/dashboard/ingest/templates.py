@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from dashboard.export import neutralise
 from dashboard.ingest.mapping import mappable_columns
 from dashboard.ingest.platforms.canonical import ZH_HEADERS, template_headers
 
@@ -25,7 +26,7 @@ def zh_header(column: str) -> str:
 def template_csv(table: str, language: str) -> bytes:
     """Header-only CSV with a UTF-8 BOM, so Excel opens the Chinese headers correctly."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(template_headers(table, language))
+    csv.writer(buffer, lineterminator="\n").writerow(neutralise(h) for h in template_headers(table, language))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

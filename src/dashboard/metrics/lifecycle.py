@@ -310,17 +310,21 @@ def flows(store: Store, params: LifecycleParams, period: str, start: date, end: 
     _check_period(period)
     first_p, last_p = _trunc(b("start", start, "DATE"), period), _trunc(b("end", end, "DATE"), period)
     churn = b("churn_days", params.churn_days, "INTEGER")
+    # only the periods from the one before the first shown are needed: "first ever" comes from users
     sql = f"""{_scope(store, b, params, until=end)},
-    up AS (SELECT user_id, {_trunc('day', period)} AS p FROM days GROUP BY ALL),
+    up AS (
+        SELECT user_id, {_trunc('day', period)} AS p FROM days WHERE day >= {_shift(first_p, period, -1)}
+        GROUP BY ALL),
     seq AS (
-        SELECT p, min(p) OVER (PARTITION BY user_id) AS first_p,
-               lag(p) OVER (PARTITION BY user_id ORDER BY p) AS prev_p,
-               lead(p) OVER (PARTITION BY user_id ORDER BY p) AS next_p
-        FROM up),
+        SELECT up.p, {_trunc('u.first_day', period)} AS first_p,
+               lag(up.p) OVER (PARTITION BY up.user_id ORDER BY up.p) AS prev_p,
+               lead(up.p) OVER (PARTITION BY up.user_id ORDER BY up.p) AS next_p
+        FROM up JOIN users u USING (user_id)),
     active AS (
         SELECT p, count(*) AS active, count(*) FILTER (WHERE p = first_p) AS new,
                count(*) FILTER (WHERE prev_p = {_shift('p', period, -1)}) AS retained,
-               count(*) FILTER (WHERE prev_p < {_shift('p', period, -1)}) AS resurrected
+               count(*) FILTER (WHERE p > first_p AND (prev_p IS NULL OR prev_p < {_shift('p', period, -1)}))
+                   AS resurrected
         FROM seq GROUP BY p),
     dormant AS (
         SELECT {_shift('p', period, 1)} AS p, count(*) AS dormant FROM seq
@@ -328,6 +332,7 @@ def flows(store: Store, params: LifecycleParams, period: str, start: date, end: 
     churned AS (
         SELECT {_trunc(f'day + {churn}', period)} AS p, count(DISTINCT user_id) AS churned FROM days
         WHERE (next_day IS NULL OR next_day > day + {churn}) AND day + {churn} <= {b('end', end, 'DATE')}
+          AND day + {churn} >= {first_p}
         GROUP BY 1),
     periods AS (
         SELECT {_shift(first_p, period, 'n')} AS p
@@ -585,7 +590,7 @@ def active_users(store: Store, params: LifecycleParams, start: date, end: date) 
     deltas AS (
         SELECT day AS d, 1 AS dau, 1 AS wau, 1 AS mau FROM spans
         UNION ALL SELECT day + 1, -1, 0, 0 FROM spans
-        UNION ALL SELECT day + 7, 0, -1, 0 FROM spans
+        UNION ALL SELECT least(day + 7, coalesce(next_day, day + 7)), 0, -1, 0 FROM spans
         UNION ALL SELECT least(day + 30, coalesce(next_day, day + 30)), 0, 0, -1 FROM spans),
     per_day AS (SELECT d, sum(dau) AS dau, sum(wau) AS wau, sum(mau) AS mau FROM deltas GROUP BY d),
     calendar AS (SELECT {s} - 29 + CAST(n AS INTEGER) AS d FROM range(0, {e} - {s} + 30) AS t(n)),

@@ -70,6 +70,7 @@ class Store:
         self._write_lock = threading.RLock()
         self._conn = self._connect()
         self._migrate()
+        self._recover()
 
     # -- opening -----------------------------------------------------------------------------
     def _connect(self) -> duckdb.DuckDBPyConnection:
@@ -101,6 +102,12 @@ class Store:
                 for statement in MIGRATIONS[number - 1]:
                     cur.run(statement)
                 cur.run("INSERT INTO schema_version VALUES (?)", [number])
+
+    def _recover(self) -> None:
+        """An import whose process died between its 'started' history row and its data transaction
+        left only that row (the data rolled back): the history says it was interrupted."""
+        with self.write(bump=False) as cur:
+            cur.run("UPDATE imports SET status = 'interrupted' WHERE status = 'started'")
 
     @property
     def schema_version(self) -> int:

@@ -18,6 +18,7 @@ from dashboard.metrics.scope import has_social_data
 from dashboard.settings import get_setting, set_setting
 from dashboard.store.db import StoreError
 from dashboard.targets import applicable_target, has_started, status_of
+from dashboard.ui.auth import permitted, require
 from dashboard.ui.cache import cached
 from dashboard.ui.context import lang, store, tr
 from dashboard.ui.filters import sidebar_filters
@@ -188,14 +189,16 @@ def _keywords_section() -> None:
     st.subheader(tr("alerts.section_keywords"))
     db = store()
     current = get_setting(db, "negative_keywords") or []
+    may_edit = permitted("edit_settings")
     with st.form("negative_keywords_form", border=False):
         version = hashlib.sha1(json.dumps(current, ensure_ascii=False).encode()).hexdigest()[:10]
         text = st.text_area(tr("alerts.keywords"), value="\n".join(str(k) for k in current), height=160,
                             key=f"negative_keywords_{version}",
-                            help=tr("alerts.keywords_help"))
-        saved = st.form_submit_button(tr("alerts.keywords_save"), icon=":material/save:", key="negative_keywords_save")
+                            help=tr("alerts.keywords_help"), disabled=not may_edit)
+        saved = st.form_submit_button(tr("alerts.keywords_save"), icon=":material/save:", key="negative_keywords_save",
+                                      disabled=not may_edit)
     st.caption(tr("alerts.keywords_caption", count=len(current)))
-    if not saved:
+    if not saved or not require("edit_settings"):
         return
     words = list(dict.fromkeys(w.strip() for line in text.splitlines()
                                for w in line.replace("，", ",").replace("、", ",").split(",") if w.strip()))

@@ -48,6 +48,7 @@ from dashboard.metrics.channels import (
 from dashboard.metrics.filters import Filters
 from dashboard.metrics.registry import METRICS
 from dashboard.settings import set_setting
+from dashboard.ui.auth import can, permitted, require
 from dashboard.ui.cache import cached
 from dashboard.ui.context import labeller, lang, store, tr
 from dashboard.ui.filters import sidebar_filters
@@ -145,8 +146,8 @@ def _cell(value: float | None, key: str) -> str:
 def _source_picker(source: str) -> None:
     choice = st.radio(tr("channels.source_label"), REVENUE_SOURCES, index=REVENUE_SOURCES.index(source),
                       format_func=labeller("channels.source."), horizontal=True, key="channels_source",
-                      help=tr("channels.source_help"))
-    if choice != source:
+                      help=tr("channels.source_help"), disabled=not can("edit_settings"))
+    if choice != source and require("edit_settings"):
         set_setting(store(), "revenue_source", choice)
         st.rerun()
 
@@ -304,18 +305,22 @@ def _records(edited: Any) -> list[dict[str, Any]]:
 
 
 def _editor_form(name: str, frame: pl.DataFrame, column_config: dict[str, Any], column_order: tuple[str, ...],
-                 save: Callable[[list[dict[str, Any]]], list[Problem]], saved: str) -> None:
+                 save: Callable[[list[dict[str, Any]]], list[Problem]], saved: str, action: str) -> None:
     """A data editor in a form: edits stay in the browser until saved; the input is always the stored
-    data (never the editor's own output), and after a save the editor starts again from it."""
+    data (never the editor's own output), and after a save the editor starts again from it. A role
+    that may not do `action` (dashboard.auth) sees it read-only, with the reason."""
     version_key = f"{name}_version"
     version = st.session_state.get(version_key, 0)
     if message := st.session_state.pop(f"{name}_saved", None):
         st.success(message)
+    may_edit = permitted(action)
     with st.form(f"{name}_form", border=False):
         edited = st.data_editor(frame, key=f"{name}_{version}", num_rows="dynamic", hide_index=True,
-                                column_config=column_config, column_order=column_order, width="stretch")
-        submitted = st.form_submit_button(tr("inputs.save"), type="primary", key=f"{name}_save")
-    if not submitted:
+                                column_config=column_config, column_order=column_order, width="stretch",
+                                disabled=not may_edit)
+        submitted = st.form_submit_button(tr("inputs.save"), type="primary", key=f"{name}_save",
+                                          disabled=not may_edit)
+    if not submitted or not require(action):
         return
     problems = save(_records(edited))
     if problems:
@@ -347,7 +352,7 @@ def _cost_editor(expanded: bool) -> None:
         }
         _editor_form("cost_editor", costs, config,
                      ("channel", "date_start", "date_end", "amount", "currency", "category", "note"),
-                     lambda rows: save_costs(store(), rows, currency), tr("channels.costs_saved"))
+                     lambda rows: save_costs(store(), rows, currency), tr("channels.costs_saved"), "edit_costs")
 
 
 def _settings() -> None:
@@ -369,12 +374,13 @@ def _fx_editor() -> None:
     codes = sorted((set(cached(currencies_in_data)) | set(rates)) - {currency})
     frame = pl.DataFrame({"currency": codes, "rate": [rates.get(c) for c in codes]},
                          schema={"currency": pl.String, "rate": pl.Float64})
-    workspace = st.text_input(tr("channels.workspace_currency"), value=currency, max_chars=3, key="channels_currency")
+    workspace = st.text_input(tr("channels.workspace_currency"), value=currency, max_chars=3, key="channels_currency",
+                              disabled=not can("edit_settings"))
     config = {"currency": st.column_config.TextColumn(tr("inputs.field.currency"), max_chars=3, required=True),
               "rate": st.column_config.NumberColumn(tr("channels.fx_rate", currency=currency), min_value=0.0,
                                                     format="%.6g")}
     _editor_form("fx_editor", frame, config, ("currency", "rate"),
-                 lambda rows: save_fx(store(), workspace, rows), tr("channels.fx_saved"))
+                 lambda rows: save_fx(store(), workspace, rows), tr("channels.fx_saved"), "edit_settings")
 
 
 def _groups_editor() -> None:
@@ -389,17 +395,19 @@ def _groups_editor() -> None:
               "group": st.column_config.SelectboxColumn(tr("inputs.field.group"), options=GROUPS, required=True,
                                                         default="other", format_func=labeller("channel_group."))}
     _editor_form("groups_editor", frame, config, ("channel", "name", "group"),
-                 lambda rows: save_channel_groups(store(), rows), tr("channels.groups_saved"))
+                 lambda rows: save_channel_groups(store(), rows), tr("channels.groups_saved"), "edit_settings")
 
 
 def _orders_settings() -> None:
     current = cached(conversion_events)
     options = sorted(set(cached(event_types)) | set(current))
     st.caption(tr("channels.orders_help"))
+    may_edit = permitted("edit_settings")
     with st.form("channels_orders_form", border=False):
         chosen = st.multiselect(tr("channels.order_events"), options, default=current, key="channels_order_events",
-                                accept_new_options=True)
-        if st.form_submit_button(tr("inputs.save"), type="primary", key="channels_orders_save"):
+                                accept_new_options=True, disabled=not may_edit)
+        if st.form_submit_button(tr("inputs.save"), type="primary", key="channels_orders_save",
+                                 disabled=not may_edit) and require("edit_settings"):
             cleaned = [str(c).strip().lower() for c in chosen if str(c).strip()]
             if not cleaned:
                 st.error(tr("channels.order_events_required"))

@@ -42,6 +42,7 @@ from dashboard.metrics.filters import DENOMINATORS, Filters
 from dashboard.metrics.kpis import series
 from dashboard.metrics.scope import has_social_data, platforms_and_accounts
 from dashboard.settings import get_setting, set_setting
+from dashboard.ui.auth import permitted, require
 from dashboard.ui.cache import cached
 from dashboard.ui.context import lang, store, tr
 from dashboard.ui.filters import sidebar_filters
@@ -320,14 +321,16 @@ def _plan_editor(expanded: bool) -> None:
     if not platforms:
         return
     with st.expander(tr("content.plan_editor"), expanded=expanded), st.form("content_plan_form", border=False):
+        may_edit = permitted("edit_plan")
         columns = st.columns(min(4, len(platforms)))
         values = {}
         for index, platform in enumerate(platforms):
             values[platform] = columns[index % len(columns)].number_input(
                 tr(f"platform.{platform}"), min_value=0.0, max_value=200.0, step=1.0,
                 value=float(plan.get(platform) or 0.0), format="%g", key=f"content_plan_{platform}",
-                help=tr("content.plan_help"))
-        if st.form_submit_button(tr("content.plan_save"), type="primary"):
+                help=tr("content.plan_help"), disabled=not may_edit)
+        if st.form_submit_button(tr("content.plan_save"), type="primary", disabled=not may_edit) \
+                and require("edit_plan"):
             set_setting(store(), "posting_plan", {p: v for p, v in values.items() if v and v > 0})
             st.session_state["content_plan_message"] = tr("content.plan_saved")
             st.rerun()

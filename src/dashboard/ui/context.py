@@ -45,8 +45,14 @@ def labeller(prefix: str) -> Callable[[Any], str]:
 
 
 def guarded(render: Callable[[], None]) -> None:
-    """Run a page; an unexpected error becomes a plain message (the traceback goes to the log)."""
+    """Run a page; an unexpected error becomes a plain message (the traceback goes to the log).
+    With login on, a visitor without access sees the sign-in screen instead (ui/auth.gate): a page
+    Streamlit runs directly (the first run after start, before the shell's st.navigation) is closed too."""
+    from dashboard.ui.auth import gate  # late: ui.auth uses this module
+
     try:
+        if not gate():
+            return
         render()
     except StoreError as exc:
         st.error(tr(f"issue.store_{exc.code}", **exc.params))

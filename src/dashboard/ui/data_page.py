@@ -18,11 +18,13 @@ from dashboard.ingest.spec import column_names, normalise_header
 from dashboard.settings import get_setting, pseudonym_salt, set_setting, workspace_tz
 from dashboard.store.db import StoreError
 from dashboard.store.schema import CANONICAL
+from dashboard.ui.auth import can, permitted, require
 from dashboard.ui.context import labeller, lang, store, tr
 
 # material icons render in every font, emoji do not (Chromium on a server has no emoji font)
 _STATUS_ICON = {"imported": ":material/check_circle:", "duplicate": ":material/content_copy:",
-                "failed": ":material/error:", "undone": ":material/undo:"}
+                "failed": ":material/error:", "undone": ":material/undo:",
+                "started": ":material/hourglass_top:", "interrupted": ":material/cancel:"}
 _NONE = "—"
 
 
@@ -42,13 +44,16 @@ def render() -> None:
 # -- upload -------------------------------------------------------------------------------------
 
 def _upload_section() -> None:
+    if not permitted("import"):  # a viewer: no uploader, the reason instead
+        return
     files = st.file_uploader(tr("data.uploader"), accept_multiple_files=True, key="uploads",
                              help=tr("data.uploader_help"))
     account = st.text_input(tr("data.account"), key="upload_account", help=tr("data.account_help"))
     pseudonymise = st.checkbox(tr("data.pseudonymise"), value=bool(get_setting(store(), "pseudonymise")),
                                key="upload_pseudonymise", help=tr("data.pseudonymise_help"))
-    if st.button(tr("data.import_button"), type="primary", disabled=not files, key="import_button"):
-        if pseudonymise != bool(get_setting(store(), "pseudonymise")):
+    if st.button(tr("data.import_button"), type="primary", disabled=not files, key="import_button") \
+            and require("import"):
+        if pseudonymise != bool(get_setting(store(), "pseudonymise")) and can("edit_settings"):
             set_setting(store(), "pseudonymise", pseudonymise)  # the next session starts from this choice
         _run_imports([(f.name, f.getvalue()) for f in files], account.strip() or None)
     results: list[FileResult] = st.session_state.get("import_results", [])
@@ -179,7 +184,8 @@ def _mapping_step(name: str, data: bytes, tables: list[Table]) -> None:
             st.caption(describe_issue(issue, lang()))
     if missing:
         st.info(tr("map.missing", fields=", ".join(tr("field." + m) for m in missing)))
-    if st.button(tr("map.import"), type="primary", disabled=bool(missing) or not column_map, key=f"{key}_go"):
+    if st.button(tr("map.import"), type="primary", disabled=bool(missing) or not column_map, key=f"{key}_go") \
+            and require("map_columns"):
         save_mapping(store(), header, platform, kind, table_name, column_map, constants, headerless)
         account = st.session_state.get("upload_account") or None
         results = import_bytes(store(), name, data, account=account, pseudonymise=_pseudonymise())
@@ -218,14 +224,14 @@ def _history_section() -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
 
     undoable = frame.filter(pl.col("status") == "imported")
-    if undoable.is_empty():
+    if undoable.is_empty() or not permitted("undo_import"):
         return
     labels = {row["import_id"]: f"{row['file_name']} · {row['imported_at']:%Y-%m-%d %H:%M}"
               for row in undoable.iter_rows(named=True)}
     # keyed on the data version: after an import or undo the newest import is preselected again
     chosen = st.selectbox(tr("data.undo_pick"), list(labels), format_func=labels.get,
                           key=f"undo_pick_{db.data_version}")
-    if st.button(tr("data.undo_button"), key="undo_button"):
+    if st.button(tr("data.undo_button"), key="undo_button") and require("undo_import"):
         try:
             removed = undo_import(db, chosen)
             st.session_state["undo_message"] = tr("data.undone", file=labels[chosen], rows=removed)

@@ -5,7 +5,7 @@ downloadable lists of users for every stage and funnel step; thresholds editable
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
 import polars as pl
@@ -47,6 +47,7 @@ from dashboard.metrics.lifecycle import (
     threshold_problems,
 )
 from dashboard.settings import set_setting
+from dashboard.ui.auth import permitted, require
 from dashboard.ui.cache import cached
 from dashboard.ui.context import labeller, lang, store, tr
 from dashboard.ui.filters import sidebar_filters
@@ -76,7 +77,7 @@ def render() -> None:
     _stages(params, filters.end)
     _flows(params, filters)
     _active(params, filters)
-    _funnel(params, filters)
+    _funnel(params, filters, last)
     _cohorts(params, filters)
     _purchases(params, filters)
     _channels(params, filters)
@@ -152,8 +153,8 @@ def _flows(params: LifecycleParams, filters: Filters) -> None:
     st.subheader(tr("lifecycle.section_flows"))
     unit = tr(f"lifecycle.unit.{filters.granularity}")
     frame = cached(flows, params, filters.granularity, filters.start, filters.end)
-    st.plotly_chart(lifecycle_flows_chart(frame, lang(), title=tr("lifecycle.flows_title", unit=unit)),
-                    key="lc_flows_chart", config=_CHART_CONFIG)
+    st.plotly_chart(lifecycle_flows_chart(frame, lang(), title=tr("lifecycle.flows_title", unit=unit),
+                                          period=filters.granularity), key="lc_flows_chart", config=_CHART_CONFIG)
     caption = tr("lifecycle.flows_caption", unit=unit, churn_days=params.churn_days)
     if not frame.is_empty() and not frame["complete"][-1]:
         caption += " " + tr("lifecycle.partial_note", unit=unit, end=filters.end.isoformat())
@@ -177,7 +178,7 @@ def _active(params: LifecycleParams, filters: Filters) -> None:
 
 # -- funnel -------------------------------------------------------------------------------------
 
-def _funnel(params: LifecycleParams, filters: Filters) -> None:
+def _funnel(params: LifecycleParams, filters: Filters, last: date) -> None:
     st.subheader(tr("lifecycle.section_funnel"))
     frame = cached(funnel, params, filters.start, filters.end)
     code = lang()
@@ -195,11 +196,15 @@ def _funnel(params: LifecycleParams, filters: Filters) -> None:
     with right:
         st.dataframe(table, hide_index=True, key="lc_funnel_table", column_config={
             names["users"]: st.column_config.NumberColumn(format="localized"),
-            names["rate_from_previous"]: _PERCENT, names["rate_from_start"]: _PERCENT})
-        st.caption(tr("lifecycle.funnel_caption", start=filters.start.isoformat(), end=filters.end.isoformat(),
-                      activation_days=params.activation_days, retention_days=params.retention_days,
-                      activation=", ".join(params.activation_events),
-                      conversion=", ".join(params.conversion_events)))
+            names["rate_from_previous"]: _PERCENT, names["rate_from_start"]: _PERCENT,
+            names["median_days_from_previous"]: st.column_config.TextColumn(help=tr("lifecycle.col.median_days_help"))})
+        caption = tr("lifecycle.funnel_caption", start=filters.start.isoformat(), end=filters.end.isoformat(),
+                     activation_days=params.activation_days, retention_days=params.retention_days,
+                     activation=", ".join(params.activation_events), conversion=", ".join(params.conversion_events))
+        young = last - timedelta(days=params.retention_days)
+        if filters.end > young:  # users acquired since then cannot have come back late enough yet
+            caption += " " + tr("lifecycle.young_users", date=young.isoformat(), days=params.retention_days)
+        st.caption(caption)
     users = frame["users"].to_list()
     for index, (column, step) in enumerate(zip(st.columns(len(STEPS)), STEPS, strict=True)):
         label = tr(f"lifecycle.step.{step}")
@@ -293,15 +298,18 @@ def _settings(params: LifecycleParams) -> None:
     with st.expander(tr("lifecycle.edit_thresholds", **current), expanded=bool(problems)), \
             st.form("lc_thresholds", border=False):
         st.caption(tr("lifecycle.settings_intro"))
+        may_edit = permitted("edit_settings")
         values = {}
         for column, name in zip(st.columns(len(DAY_FIELDS)), DAY_FIELDS, strict=True):
             values[name] = int(column.number_input(tr(f"lifecycle.threshold.{name}"), min_value=1, max_value=MAX_DAYS,
-                                                   value=int(current[name]), step=1, key=f"lc_{name}"))
+                                                   value=int(current[name]), step=1, key=f"lc_{name}",
+                                                   disabled=not may_edit))
         for name in ("activation_events", "conversion_events"):
             values[name] = st.multiselect(tr(f"lifecycle.threshold.{name}"), types, default=current[name],
-                                          key=f"lc_{name}")
+                                          key=f"lc_{name}", disabled=not may_edit)
         st.caption(tr("lifecycle.conversion_shared"))
-        if st.form_submit_button(tr("lifecycle.save"), type="primary"):
+        if st.form_submit_button(tr("lifecycle.save"), type="primary", disabled=not may_edit) \
+                and require("edit_settings"):
             _save(values)
 
 

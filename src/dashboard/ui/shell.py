@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import demo
 from dashboard.i18n import LANGUAGES
+from dashboard.ui.auth import gate, has_access, permitted, user_box
 from dashboard.ui.context import guarded, lang, store, tr
 from dashboard.ui.filters import shell_filters
 
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[3]
 # (file under pages/, i18n title key, icon); the order is the sidebar's.
 PAGES = [
     ("pages/overview.py", "page.overview", ":material/dashboard:"),
+    ("pages/review.py", "page.review", ":material/event_note:"),
     ("pages/growth.py", "page.growth", ":material/trending_up:"),
     ("pages/content.py", "page.content", ":material/article:"),
     ("pages/channels.py", "page.channels", ":material/paid:"),
@@ -28,7 +30,7 @@ PAGES = [
 
 
 # pages that use no period or platform: the sidebar stays short there (the filters keep their values)
-PAGES_WITHOUT_FILTERS = {"pages/data.py", "pages/definitions.py"}
+PAGES_WITHOUT_FILTERS = {"pages/data.py", "pages/definitions.py", "pages/review.py"}  # review: its own week
 
 
 def _language_picker() -> None:
@@ -58,7 +60,8 @@ def _demo_banner() -> None:
     with st.sidebar.container(border=True):
         st.markdown(f":material/science: **{tr('demo.banner_title')}**")
         st.caption(tr("demo.banner_body"))
-        if st.button(tr("demo.remove"), key="remove_demo", type="secondary", width="stretch"):
+        if permitted("remove_demo") and st.button(tr("demo.remove"), key="remove_demo", type="secondary",
+                                                  width="stretch"):
             demo.remove_demo(db)
             st.toast(tr("demo.removed"))
             st.rerun()
@@ -68,9 +71,13 @@ def run() -> None:
     st.set_page_config(page_title=tr("app.title"), page_icon=":bar_chart:", layout="wide")
     # navigation first: until st.navigation is called Streamlit would list pages/ by file name
     pages = {path: st.Page(str(ROOT / path), title=tr(title), icon=icon) for path, title, icon in PAGES}
-    navigation = st.navigation(list(pages.values()))
+    # with login on, a visitor without access gets no page list, and no page runs
+    navigation = st.navigation(list(pages.values()), position="sidebar" if has_access() else "hidden")
     current = next((path for path, page in pages.items() if page == navigation), None)
     _language_picker()
+    if not gate():  # the sign-in screen (or why there is no access) and nothing else
+        return
+    user_box()
     guarded(_ensure_demo)
     guarded(_demo_banner)
     with shell_filters(draw=current not in PAGES_WITHOUT_FILTERS):

@@ -38,6 +38,7 @@ from dashboard.targets import (
     targets_for_period,
     undo_last,
 )
+from dashboard.ui.auth import can, permitted, require, signed_in_editor
 from dashboard.ui.cache import cached
 from dashboard.ui.context import labeller, store, tr
 from dashboard.ui.filters import sidebar_filters
@@ -191,10 +192,16 @@ def _column_config() -> dict[str, Any]:
 
 def _editor_section() -> None:
     st.subheader(tr("targets.edit_title"))
+    may_edit = permitted("edit_targets")
     st.session_state.setdefault("editor_name", DEFAULT_EDITOR)
-    name = st.text_input(tr("targets.editor_name"), value=st.session_state["editor_name"], key="targets_editor_name",
-                         help=tr("targets.editor_name_help"), max_chars=80)
-    st.session_state["editor_name"] = clean_editor(name)
+    if signed_in := signed_in_editor():  # with login, changes carry the sign-in address: nobody types a name
+        st.session_state["editor_name"] = clean_editor(signed_in)
+        st.text_input(tr("targets.editor_name"), value=signed_in, key="targets_editor_signed_in", disabled=True,
+                      help=tr("auth.editor_name_help"))
+    else:
+        name = st.text_input(tr("targets.editor_name"), value=st.session_state["editor_name"],
+                             key="targets_editor_name", help=tr("targets.editor_name_help"), max_chars=80)
+        st.session_state["editor_name"] = clean_editor(name)
     db = store()
     stored = list_targets(db)
     base = _editor_frame(stored)
@@ -204,13 +211,13 @@ def _editor_section() -> None:
             base, key=key, num_rows="dynamic", hide_index=True, width="stretch", placeholder="—",
             column_order=["metric", "platform", "channel", "period_type", "period_start", "value", "floor", "stretch",
                           "note", "changed"],
-            column_config=_column_config())
+            column_config=_column_config(), disabled=not may_edit)
         st.caption(tr("targets.editor_caption"))
         submitted = st.form_submit_button(tr("targets.save"), type="primary", icon=":material/save:",
-                                          key="targets_save")
+                                          key="targets_save", disabled=not may_edit)
     if stored.is_empty():
         st.info(tr("targets.empty_table"))
-    if submitted:
+    if submitted and require("edit_targets"):
         _save(stored, base, edited, key)
 
 
@@ -293,8 +300,8 @@ def _history_section() -> None:
                         at=pending["changed_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M")))
     else:
         left.caption(tr("targets.undo_nothing"))
-    if right.button(tr("targets.undo"), key="targets_undo", disabled=pending is None, icon=":material/undo:",
-                    width="stretch"):
+    if right.button(tr("targets.undo"), key="targets_undo", disabled=pending is None or not can("edit_targets"),
+                    icon=":material/undo:", width="stretch") and require("edit_targets"):
         try:
             undone = undo_last(db, st.session_state.get("editor_name"))
         except StoreError as exc:

@@ -1,0 +1,114 @@
+"""Real browser timings: the app under `streamlit run`, Debian's Chromium driven by Playwright.
+
+For each page: a fresh browser session opens the page's URL; the time counted runs from the request
+to the moment the app is idle (no running-script indicator for half a second, the page title drawn).
+The first visit of a page pays its queries (the server's cache is per data version); the second is
+what every later visitor gets. The streamlit process's peak resident memory is read from
+/proc/<pid>/status (VmHWM).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+IDLE_FOR = 0.5
+
+
+def free_port(start: int = 8790) -> int:
+    for port in range(start, start + 200):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("no free port")
+
+
+@contextmanager
+def app_server(db: str, port: int):
+    env = {**os.environ, "DASHBOARD_DB": db, "PYTHONPATH": str(ROOT / "src")}
+    log = open(Path(db).with_suffix(".streamlit.log"), "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
+                                "true", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("streamlit did not start")
+            time.sleep(0.3)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _time_to_idle(browser, url: str, timeout: float) -> float:
+    context = browser.new_context(viewport={"width": 1440, "height": 1400}, locale="en-US")
+    page = context.new_page()
+    try:
+        started = time.perf_counter()
+        page.goto(url, wait_until="domcontentloaded", timeout=timeout * 1000)
+        page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=timeout * 1000)
+        quiet_since = None
+        while time.perf_counter() - started < timeout:
+            running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+            now = time.perf_counter()
+            if running:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = now
+            elif now - quiet_since >= IDLE_FOR:
+                return quiet_since - started
+            time.sleep(0.05)
+        return float("inf")
+    finally:
+        context.close()
+
+
+def measure(db: str, pages: list[str], warm_up: float = 240, timeout: float = 120) -> dict:
+    """{page: (first visit s, second visit s)}, plus the server's peak RSS in MB."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    out: dict = {"pages": {}}
+    with app_server(db, port) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            _time_to_idle(browser, f"{base}/data?lang=en", warm_up)  # first session: demo load, imports, etc.
+            for page in pages:
+                url = f"{base}/{'' if page == 'overview' else page}?lang=en"
+                first = _time_to_idle(browser, url, timeout)
+                second = _time_to_idle(browser, url, timeout)
+                out["pages"][page] = (first, second)
+        finally:
+            browser.close()
+        out["peak_rss_mb"] = peak_rss_mb(server.pid)
+    return out

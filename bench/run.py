@@ -1,0 +1,317 @@
+"""The benchmark, one command: `.venv/bin/python -m bench.run --scale full` (writes bench/RESULTS.md).
+
+1. Generate the large workspace (bench/generate.py, fixed seed) at the chosen scale.
+2. Import: a canonical posts template CSV of 1M rows x scale through the real importer
+   (pipeline.import_paths, into an empty store) next to DuckDB's own read_csv of the same file into
+   a table (the floor). Budget: at most 2x the floor. Also the row-by-row interpreter on a slice,
+   for the speed-up the bulk path brings.
+3. Pages: every metric call each page makes (recorded by running the page in AppTest,
+   bench/record.py), replayed uncached against the large store: median of --runs runs; next to it
+   the same figures computed with pandas over the rows (bench/pandas_pages.py). Budget: < 1 s.
+4. Browser: time from opening each page to the app being idle, demo and large workspace (budget
+   2 s), and the app process's peak memory on the large one (budget 2 GiB).
+
+Options: --scale full|tiny|<fraction>, --work DIR (scratch space), --runs N, --no-browser, --out FILE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import pickle
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from bench import generate, pandas_pages  # noqa: E402
+
+IMPORT_BUDGET = 2.0
+PAGE_BUDGET = 1.0
+BROWSER_BUDGET = 2.0
+RSS_BUDGET_MB = 2048.0
+PAGES = ["overview", "growth", "content", "channels", "lifecycle", "targets"]
+
+
+def machine() -> dict[str, str]:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+               if line.startswith("MemTotal"))
+    import duckdb
+    import polars
+
+    return {"nproc": str(os.cpu_count()), "memory": f"{mem / 1024 / 1024:.1f} GiB", "cpu": cpu,
+            "load": " ".join(f"{x:.2f}" for x in os.getloadavg()), "python": platform.python_version(),
+            "duckdb": duckdb.__version__, "polars": polars.__version__, "pandas": pandas_pages.pd.__version__}
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+# -- import ------------------------------------------------------------------------------------------
+
+def bench_import(work: Path, rows: int, runs: int, log) -> dict:
+    import duckdb
+
+    from dashboard.ingest import bulk
+    from dashboard.ingest.pipeline import import_bytes, import_paths
+    from dashboard.settings import set_setting
+    from dashboard.store.db import Store
+
+    csv_path = work / "posts_export.csv"
+    generate.write_posts_csv(csv_path, rows)
+    size_mb = csv_path.stat().st_size / 1024 / 1024
+    floors, ours, results = [], [], []
+    for k in range(runs):
+        db = work / f"floor_{k}.duckdb"
+        db.unlink(missing_ok=True)
+        con = duckdb.connect(str(db))
+        started = time.perf_counter()
+        con.execute(f"CREATE TABLE posts AS SELECT * FROM read_csv('{csv_path}')")
+        con.execute("CHECKPOINT")
+        floors.append(time.perf_counter() - started)
+        con.close()
+        db.unlink(missing_ok=True)
+
+        db = work / f"import_{k}.duckdb"
+        db.unlink(missing_ok=True)
+        store = Store(db)
+        set_setting(store, "timezone", "Asia/Shanghai")
+        os.environ["DASHBOARD_MAX_UPLOAD_MB"] = "100000"
+        started = time.perf_counter()
+        result = import_paths(store, [csv_path], today=generate.END, max_bytes=1 << 40)[0]
+        store.rows("CHECKPOINT")
+        ours.append(time.perf_counter() - started)
+        results.append(result)
+        store.close()
+        for leftover in work.glob(f"import_{k}.duckdb*"):
+            leftover.unlink()
+        log(f"  import run {k + 1}: floor {floors[-1]:.2f} s, importer {ours[-1]:.2f} s ({result.status}, "
+            f"{result.rows_inserted:,} rows)")
+    # the row-by-row interpreter on a slice of the same file, for the speed-up of the bulk path
+    slice_rows = min(rows, 20_000)
+    with csv_path.open("rb") as handle:
+        head = b"".join(handle.readline() for _ in range(slice_rows + 1))
+    store = Store(work / "rowwise.duckdb")
+    set_setting(store, "timezone", "Asia/Shanghai")
+    previous, bulk.BULK_MIN_BYTES = bulk.BULK_MIN_BYTES, 1 << 60
+    try:
+        started = time.perf_counter()
+        import_bytes(store, "slice.csv", head, today=generate.END)
+        rowwise = (time.perf_counter() - started) / slice_rows * rows
+    finally:
+        bulk.BULK_MIN_BYTES = previous
+        store.close()
+    first = results[0]
+    return {"rows": rows, "size_mb": size_mb, "floor": _median(floors), "ours": _median(ours),
+            "floors": floors, "runs": ours, "status": first.status, "inserted": first.rows_inserted,
+            "skipped": first.rows_skipped, "rowwise_estimate": rowwise, "slice_rows": slice_rows}
+
+
+# -- pages ---------------------------------------------------------------------------------------------
+
+def _function(name: str):
+    module, attr = name.rsplit(".", 1)
+    return getattr(importlib.import_module(module), attr)
+
+
+def _period(calls) -> tuple[date, date]:
+    for _, args, _ in calls:
+        for arg in args:
+            if hasattr(arg, "start") and hasattr(arg, "end") and hasattr(arg, "granularity"):
+                return arg.start, arg.end
+    dates = [a for _, args, _ in calls for a in args if isinstance(a, date)]
+    return (min(dates), max(dates)) if dates else (generate.END, generate.END)
+
+
+def bench_pages(db: Path, work: Path, runs: int, log) -> dict:
+    from dashboard.store.db import Store
+
+    recorded = work / "calls.pkl"
+    subprocess.run([sys.executable, "-m", "bench.record", str(db), str(recorded), *PAGES], cwd=ROOT, check=True,
+                   env={**os.environ, "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"})
+    calls = pickle.loads(recorded.read_bytes())["calls"]
+    store = Store(db)
+    out: dict = {}
+    try:
+        tz = store.scalar("SELECT value FROM settings WHERE key = 'timezone'")
+        tz = json.loads(tz) if tz else "UTC"
+        started = time.perf_counter()
+        frames = pandas_pages.load(store.cursor().raw, tz)
+        load_seconds = time.perf_counter() - started
+        log(f"  pandas: loaded every table in {load_seconds:.1f} s")
+        for page in PAGES:
+            page_calls = calls.get(page, [])
+            if not page_calls:
+                continue
+            timings, slowest = [], {}
+            for _ in range(runs):
+                total = 0.0
+                for name, args, kwargs in page_calls:
+                    started = time.perf_counter()
+                    _function(name)(store, *args, **dict(kwargs))
+                    spent = time.perf_counter() - started
+                    total += spent
+                    slowest[name] = max(slowest.get(name, 0.0), spent)
+                timings.append(total)
+            start, end = _period(page_calls)
+            pandas_runs = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                pandas_pages.PAGES[page](frames, start, end)
+                pandas_runs.append(time.perf_counter() - started)
+            ours = _median(timings[1:] if len(timings) > 2 else timings)  # the first run builds derived tables
+            out[page] = {"calls": len(page_calls), "ours": ours, "first": timings[0], "pandas": _median(pandas_runs),
+                         "slowest": sorted(slowest.items(), key=lambda kv: -kv[1])[:3], "period": (start, end)}
+            log(f"  {page}: {len(page_calls)} calls, {ours:.3f} s (first {timings[0]:.3f} s), "
+                f"pandas {out[page]['pandas']:.3f} s")
+    finally:
+        store.close()
+    out["_pandas_load"] = load_seconds
+    return out
+
+
+# -- report --------------------------------------------------------------------------------------------
+
+def _ok(value: float, budget: float) -> str:
+    return "✅" if value <= budget else "❌"
+
+
+def write_results(path: Path, command: str, info: dict, scale: float, counts: dict, gen_seconds: float,
+                  imp: dict, pages: dict, browser: dict | None) -> None:
+    lines = [
+        "# Benchmark results: import, pages, browser (bench/run.py)",
+        "",
+        f"Command: `{command}`  ",
+        f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC  ",
+        f"Machine: {info['nproc']} cores ({info['cpu']}), {info['memory']} memory; load average at the start "
+        f"{info['load']} (the machine is shared: other sessions' test runs compete for the 2 cores)  ",
+        f"Versions: Python {info['python']}, DuckDB {info['duckdb']}, Polars {info['polars']}, "
+        f"pandas {info['pandas']} (pandas in bench/ only)  ",
+        f"Scale: {scale:g} ({'the full size of issue 7' if scale >= 1 else 'a fraction of the full size'})",
+        "",
+        "## Workspace",
+        "",
+        f"Generated in {gen_seconds:.0f} s (fixed seed {generate.SEED}): "
+        + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + ".",
+        "",
+        "## Import",
+        "",
+        f"A canonical posts template CSV, {imp['rows']:,} rows, {imp['size_mb']:.0f} MB, through the real importer "
+        "(`pipeline.import_paths` into an empty store: read, recognise, parse every cell, validate, upsert with "
+        "primary key and undo log, one transaction) next to DuckDB's `read_csv` of the same file into a table "
+        "(no key, no validation). Median of "
+        f"{len(imp['runs'])} runs each.",
+        "",
+        "| figure | seconds | budget | ratio | |",
+        "|---|---:|---:|---:|---|",
+        f"| DuckDB read_csv (floor) | {imp['floor']:.2f} | | | |",
+        f"| importer | {imp['ours']:.2f} | ≤ {IMPORT_BUDGET:g}x floor = {IMPORT_BUDGET * imp['floor']:.2f} | "
+        f"{imp['ours'] / imp['floor']:.2f}x floor | {_ok(imp['ours'], IMPORT_BUDGET * imp['floor'])} |",
+        f"| row-by-row interpreter (before; measured on {imp['slice_rows']:,} rows, scaled) | "
+        f"{imp['rowwise_estimate']:.0f} | | {imp['rowwise_estimate'] / imp['ours']:.0f}x slower than now | |",
+        "",
+        f"Result: {imp['status']}, {imp['inserted']:,} rows inserted, {imp['skipped']:,} skipped. "
+        f"Runs: floor {', '.join(f'{x:.2f}' for x in imp['floors'])}; importer "
+        f"{', '.join(f'{x:.2f}' for x in imp['runs'])}.",
+        "",
+        "## Pages: metric queries",
+        "",
+        "Every metric call the page makes (recorded from the real page in AppTest), uncached, on the large "
+        "workspace; median of the runs after the first (the first also builds the lifecycle tables derived from "
+        "`events` when they are stale). pandas: the same figures from the rows in pandas "
+        f"(tables loaded once beforehand in {pages.get('_pandas_load', float('nan')):.0f} s, not counted).",
+        "",
+        "| page | calls | queries (s) | budget | first run (s) | pandas (s) | pandas / queries | slowest calls |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for page in PAGES:
+        row = pages.get(page)
+        if not row:
+            continue
+        slow = "; ".join(f"{n.rsplit('.', 1)[1]} {s:.2f}" for n, s in row["slowest"])
+        lines.append(f"| {page} | {row['calls']} | {row['ours']:.3f} {_ok(row['ours'], PAGE_BUDGET)} | < {PAGE_BUDGET:g} | "
+                     f"{row['first']:.3f} | {row['pandas']:.3f} | {row['pandas'] / row['ours']:.1f}x | {slow} |")
+    lines.append("")
+    if browser:
+        lines += ["## Browser", "", "Debian's Chromium (headless, Playwright), a fresh session per visit, from the "
+                  "request to the app being idle (no running indicator for 0.5 s, title drawn). First visit: the "
+                  "page's queries run; second: the server's per-data-version cache answers.", "",
+                  "| page | demo first (s) | demo second (s) | large first (s) | large second (s) | budget |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for page in PAGES:
+            demo = browser.get("demo", {}).get("pages", {}).get(page, (float("nan"),) * 2)
+            large = browser.get("large", {}).get("pages", {}).get(page, (float("nan"),) * 2)
+            cells = [f"{x:.2f} {_ok(x, BROWSER_BUDGET)}" for x in (*demo, *large)]
+            lines.append(f"| {page} | {' | '.join(cells)} | {BROWSER_BUDGET:g} |")
+        rss = browser.get("large", {}).get("peak_rss_mb", float("nan"))
+        demo_rss = browser.get("demo", {}).get("peak_rss_mb", float("nan"))
+        lines += ["", f"Peak memory (VmHWM) of the streamlit process: large workspace {rss:.0f} MB "
+                  f"{_ok(rss, RSS_BUDGET_MB)} (budget {RSS_BUDGET_MB:.0f} MB); demo {demo_rss:.0f} MB.", ""]
+    _write_section(path, "\n".join(lines) + "\n")
+
+
+START_MARK, END_MARK = "<!-- bench.run: start -->", "<!-- bench.run: end -->"
+
+
+def _write_section(path: Path, section: str) -> None:
+    """Replace this benchmark's part of RESULTS.md (between the markers), keeping what other
+    benchmarks wrote there (bench/lifecycle_bench.py appends its own sections)."""
+    block = f"{START_MARK}\n{section}{END_MARK}\n"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START_MARK in old and END_MARK in old:
+        before, rest = old.split(START_MARK, 1)
+        after = rest.split(END_MARK, 1)[1].lstrip("\n")
+        text = before + block + ("\n" + after if after else "")
+    else:
+        text = block + ("\n" + old if old else "")
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", default="full", help="full, tiny (0.001) or a fraction such as 0.1")
+    parser.add_argument("--work", default="/tmp/dashboard-bench", help="scratch folder (a few GB at full scale)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--import-runs", type=int, default=3)
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
+    args = parser.parse_args(argv)
+    scale = {"full": 1.0, "tiny": 0.001}.get(args.scale) or float(args.scale)
+    work = Path(args.work)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    info = machine()
+    print(f"machine: {info}")
+    db = work / "large.duckdb"
+    started = time.perf_counter()
+    counts = generate.generate(db, scale)
+    gen_seconds = time.perf_counter() - started
+    imp = bench_import(work, max(1000, int(1_000_000 * scale)), args.import_runs, print)
+    pages = bench_pages(db, work, args.runs, print)
+    browser = None
+    if not args.no_browser:
+        from bench import browser as real_browser
+
+        demo = work / "demo.duckdb"
+        browser = {"demo": real_browser.measure(str(demo), PAGES), "large": real_browser.measure(str(db), PAGES)}
+        print(f"  browser: {browser}")
+    command = "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
+    write_results(Path(args.out), command.strip(), info, scale, counts, gen_seconds, imp, pages, browser)
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

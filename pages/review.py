@@ -1,0 +1,4 @@
+from dashboard.ui.context import guarded
+from dashboard.ui.review_page import render
+
+guarded(render)
