@@ -216,7 +216,10 @@ def report_figures(review: Review, lang: str | None = None) -> list[tuple[str, g
         figures.append(("lifecycle", lifecycle_flows_chart(review.lifecycle, lang,
                                                            title=t("review.chart_lifecycle", lang))))
     for _, figure in figures:
-        figure.update_layout(width=CHART_WIDTH, autosize=False, paper_bgcolor="white", plot_bgcolor="white")
+        figure.update_layout(width=CHART_WIDTH, autosize=False, paper_bgcolor="white", plot_bgcolor="white",
+                             margin=dict(l=64, r=16))
+        figure.update_yaxes(automargin=True)
+        figure.update_xaxes(automargin=True)
     return figures
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -30,6 +32,19 @@ def empty_store(db_path):
 def make_app(page: str | None = None, lang: str = "en") -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["lang"] = lang
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def app_for_period(start: date, end: date, page: str | None = None, lang: str = "en",
+                   timeout: int = 60, **state) -> AppTest:
+    """The app with a custom period (and any other session state) set before the first run."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for key, value in {"lang": lang, "f_preset": "custom", "f_start": start, "f_end": end, **state}.items():
+        at.session_state[key] = value
     at.run()
     if page:
         at.switch_page(page)

@@ -18,6 +18,7 @@ from dashboard.settings import get_setting, set_setting
 from dashboard.store.db import open_store
 from dashboard.targets import history, list_targets
 from tests.app.conftest import make_app, texts
+from tests.app.test_channels_page import with_data
 from tests.conftest import ROOT, import_one, sample
 from tests.unit.test_review import build
 
@@ -291,12 +292,18 @@ def test_an_unverified_address_does_not_get_its_listed_role(empty_store):
 
 
 def test_the_channels_page_lets_an_editor_enter_costs_but_not_rates(empty_store):
-    at = app("pages/channels.py", user=EDITOR)
-    assert not at.exception
-    assert not button(at, "cost_editor_save").disabled
-    at = app("pages/channels.py", user=VIEWER)
+    at = app("pages/channels.py", user=VIEWER)  # no data yet: only the cost editor
     assert button(at, "cost_editor_save").disabled
     assert "Editing manual costs needs the Editor role or higher" in texts(at)
+    with_data(empty_store)
+    settings = ("fx_editor_save", "groups_editor_save", "channels_orders_save")
+    for user, at in as_each("pages/channels.py", (EDITOR, ADMIN), f_preset="custom", f_start=date(2026, 3, 2),
+                            f_end=date(2026, 3, 8)):
+        is_admin = user is ADMIN
+        assert not button(at, "cost_editor_save").disabled
+        assert [button(at, key).disabled for key in settings] == [not is_admin] * 3
+        assert at.radio(key="channels_source").disabled is not is_admin
+        assert at.text_input(key="channels_currency").disabled is not is_admin
 
 
 # -- admin ------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import date
 from streamlit.testing.v1 import AppTest
 
 from dashboard.channel_inputs import list_costs
-from tests.app.conftest import make_app, texts
+from tests.app.conftest import app_for_period, make_app, texts
 from tests.conftest import ROOT, import_one
 
 # one week of Google Ads (a campaign report over exactly the week) and three orders
@@ -30,14 +30,7 @@ def with_data(store):
 
 
 def open_week(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.session_state["lang"] = lang
-    at.session_state["f_preset"] = "custom"
-    at.session_state["f_start"] = date(2026, 3, 2)
-    at.session_state["f_end"] = date(2026, 3, 8)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
+    at = app_for_period(date(2026, 3, 2), date(2026, 3, 8), PAGE, lang, timeout=90)
     assert not at.exception
     return at
 

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import make_app, texts
+from tests.app.conftest import app_for_period, make_app, texts
 from tests.conftest import ROOT, import_one, sample
 
 TWEETS = "twitter/tweet_activity_metrics_rOpenSci_20190501_20190601_en.csv"
@@ -15,17 +15,8 @@ BEST_TWEET = "1129031248117153794"  # the most impressions of the month: 38193
 
 
 def content_app(lang: str = "en", denominator: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["lang"] = lang
-    at.session_state["f_preset"] = "custom"
-    at.session_state["f_start"] = date(2019, 5, 1)
-    at.session_state["f_end"] = date(2019, 5, 31)
-    at.session_state["_filters_seeded"] = True
-    if denominator:
-        at.session_state["denominator"] = denominator
-    at.run()
-    at.switch_page("pages/content.py")
-    at.run()
+    extra = {"denominator": denominator} if denominator else {}
+    at = app_for_period(date(2019, 5, 1), date(2019, 5, 31), "pages/content.py", lang, _filters_seeded=True, **extra)
     assert not at.exception, at.exception
     return at
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from tests.app.conftest import make_app, texts
+from tests.app.conftest import app_for_period, make_app, texts
 from tests.conftest import import_one
 
 DAILY = ("platform,account,date,followers,impressions,reach,likes,comments\n"
@@ -10,18 +10,8 @@ DAILY = ("platform,account,date,followers,impressions,reach,likes,comments\n"
          "douyin,b,2026-03-02,,3000,,60,\n")
 
 
-def with_period(at_factory_lang="en"):
-    from streamlit.testing.v1 import AppTest
-
-    from tests.conftest import ROOT
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["lang"] = at_factory_lang
-    at.session_state["f_preset"] = "custom"
-    at.session_state["f_start"] = date(2026, 3, 2)
-    at.session_state["f_end"] = date(2026, 3, 2)
-    at.run()
-    return at
+def with_period(lang="en"):
+    return app_for_period(date(2026, 3, 2), date(2026, 3, 2), lang=lang)
 
 
 def metric(at, label):

@@ -61,7 +61,7 @@ def test_a_week_with_data_in_english(empty_store):
     top = at.dataframe[0].value  # the top posts (the bottom list is empty: 3 posts)
     assert list(top["title"]) == [HOSTILE_TITLE, "Tea 101", "Matcha"]
     assert list(top["engagement_rate"]) == ["8.75%", "5.00%", "2.00%"]
-    assert list(top["url"]) == ["https://x.com/a/1", "", ""]  # the javascript: link is dropped
+    assert list(top["url"].fillna("")) == ["https://x.com/a/1", "", ""]  # the javascript: link is dropped
     assert "No channel data (ad reports, manual costs or orders)" in texts(at)
     assert [m.value for m in at.metric][:6] == ["1", "1", "0", "1", "0", "2"]  # new, retained, … active
     assert "No alerts this week." in texts(at)

@@ -57,7 +57,7 @@ def test_edit_a_target_see_the_badge_and_download_the_report(page: Page, app_url
     grid = main(page).get_by_test_id("stDataFrame").first
     grid.scroll_into_view_if_needed()
     before = float(grid.locator(f"#glide-cell-{TARGET_COLUMN}-1").inner_text())
-    open_page(page, app_url, "overview?lang=en")
+    open_page(page, app_url, "?lang=en")  # the Overview is the app's main page (at /)
     expect(_engagement_caption(page, f"{before:.2f}%")).to_be_visible()
     shot(page, "01_overview_before")
 
@@ -67,7 +67,7 @@ def test_edit_a_target_see_the_badge_and_download_the_report(page: Page, app_url
     assert old == f"{before:.2f}%"
 
     # the Overview badge follows: the new target, and the rate (about 5%) is far behind 50% and more
-    open_page(page, app_url, "overview?lang=en")
+    open_page(page, app_url, "?lang=en")  # the Overview is the app's main page (at /)
     caption = _engagement_caption(page, new)
     expect(caption).to_be_visible()
     expect(caption).to_contain_text("Behind")

@@ -8,11 +8,13 @@ ratios are always ratios of sums.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import polars as pl
 
 from dashboard.metrics.filters import Filters
+from dashboard.metrics.memo import memoised
 from dashboard.store.db import Store
 
 # measures summed from both sources (daily wins, posts fill in)
@@ -49,6 +51,15 @@ def scope_sql(filters: Filters, alias: str = "") -> tuple[str, list[Any]]:
     return (" AND ".join(clauses) or "TRUE"), params
 
 
+def utc_window(start: date, end: date) -> tuple[datetime, datetime]:
+    """A UTC range that holds every instant whose local date is in [start, end] in any time zone
+    (offsets stay within ±14 h): a cheap filter on a timestamp column before the time zone
+    conversion, which then decides exactly."""
+    return (datetime.combine(start - timedelta(days=2), time(), tzinfo=UTC),
+            datetime.combine(end + timedelta(days=3), time(), tzinfo=UTC))
+
+
+@memoised  # the tiles, trends, badges and breakdowns of one page all start here
 def base_frame(store: Store, filters: Filters) -> pl.DataFrame:
     """One row per (day, platform, account) with every base measure (nulls where unknown), the
     followers total reported that day, and the last total known before the period."""
@@ -75,7 +86,7 @@ def base_frame(store: Store, filters: Filters) -> pl.DataFrame:
     local_posts AS (
         SELECT *, CAST(timezone(?, published_at) AS DATE) AS local_date,
                CASE WHEN {_ANY_INTERACTION} THEN {_INTERACTIONS} END AS interactions_post
-        FROM posts WHERE published_at IS NOT NULL AND {scope}
+        FROM posts WHERE published_at IS NOT NULL AND {scope} AND published_at >= ? AND published_at < ?
     ),
     posts_in AS (
         SELECT p.*, f.followers AS followers_at_post
@@ -108,7 +119,7 @@ def base_frame(store: Store, filters: Filters) -> pl.DataFrame:
     ORDER BY 1, 2, 3
     """
     params = [filters.start, filters.end, *scope_params, *scope_params, filters.tz, *scope_params,
-              filters.start, filters.end, filters.start, filters.end]
+              *utc_window(filters.start, filters.end), filters.start, filters.end, filters.start, filters.end]
     frame = store.frame(sql, params).rename({"bucket": "day"})
     return _with_followers_before(store, filters, frame)
 

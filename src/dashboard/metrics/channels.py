@@ -24,6 +24,7 @@ any. Both stay available as `orders_revenue` / `orders` and `conversion_value` /
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ import polars as pl
 
 from dashboard.metrics.filters import Filters
 from dashboard.metrics.kpis import _null_preserving_sum, evaluate
+from dashboard.metrics.lifecycle import _fingerprint as events_state
+from dashboard.metrics.memo import memoised
 from dashboard.metrics.registry import METRICS, PAID_PAIRS, null_sum, paired_columns
 from dashboard.settings import DEFAULTS, get_setting
 from dashboard.store.db import Store
@@ -73,7 +76,7 @@ def conversion_events(store: Store) -> list[str]:
 
 
 def has_orders(store: Store) -> bool:
-    return bool(store.scalar("SELECT count(*) > 0 FROM events WHERE list_contains(?, lower(event_type))",
+    return bool(store.scalar("SELECT EXISTS (SELECT 1 FROM events WHERE list_contains(?, lower(event_type)))",
                              [conversion_events(store)]))
 
 
@@ -175,18 +178,9 @@ cost_parts AS (
     SELECT b.bucket, c.*, fx.rate, (least(c.date_end, b.hi) - greatest(c.date_start, b.lo) + 1) / c.row_days AS share
     FROM manual c JOIN buckets b ON c.date_start <= b.hi AND c.date_end >= b.lo LEFT JOIN fx ON fx.code = c.currency
 ),
-touch AS (
-    SELECT user_id, arg_min(trim(channel), occurred_at) AS first_channel FROM events
-    WHERE user_id IS NOT NULL AND occurred_at IS NOT NULL AND nullif(trim(channel), '') IS NOT NULL
-    GROUP BY user_id
-),
 conv AS (
-    SELECT e.user_id, e.revenue, CAST(timezone($tz, e.occurred_at) AS DATE) AS day,
-           coalesce(t.first_channel, nullif(trim(e.channel), ''), '{unattributed}') AS channel,
-           {event_currency} AS currency, nullif(trim(e.currency), '') IS NULL AS assumed,
-           e.user_id IS NOT NULL AND e.occurred_at = min(e.occurred_at) OVER (PARTITION BY e.user_id) AS is_first
-    FROM events e LEFT JOIN touch t ON t.user_id = e.user_id
-    WHERE list_contains(CAST($events AS VARCHAR[]), lower(e.event_type)) AND e.occurred_at IS NOT NULL
+    SELECT user_id, revenue, day, channel, {event_currency} AS currency, raw_currency IS NULL AS assumed, is_first
+    FROM channel_orders WHERE day BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
 ),
 order_parts AS (
     SELECT b.bucket, c.*, fx.rate
@@ -226,18 +220,59 @@ FROM order_parts WHERE rate IS NULL OR assumed GROUP BY ALL
 """
 
 
+# -- orders, derived from events ---------------------------------------------------------------------
+
+ORDERS_RECIPE = 1  # bump when the way channel_orders is built changes
+_ORDERS_KEY = "__channel_orders"
+_ORDERS_REBUILD = f"""
+INSERT INTO channel_orders
+WITH touch AS (
+    SELECT user_id, arg_min(trim(channel), occurred_at) AS first_channel FROM events
+    WHERE user_id IS NOT NULL AND occurred_at IS NOT NULL AND nullif(trim(channel), '') IS NOT NULL
+    GROUP BY user_id
+)
+SELECT e.user_id, e.occurred_at, CAST(timezone($1, e.occurred_at) AS DATE) AS day,
+       coalesce(t.first_channel, nullif(trim(e.channel), ''), '{UNATTRIBUTED}') AS channel, e.revenue,
+       nullif(trim(e.currency), '') AS raw_currency,
+       e.user_id IS NOT NULL AND e.occurred_at = min(e.occurred_at) OVER (PARTITION BY e.user_id) AS is_first
+FROM events e LEFT JOIN touch t ON t.user_id = e.user_id
+WHERE list_contains(CAST($2 AS VARCHAR[]), lower(e.event_type)) AND e.occurred_at IS NOT NULL
+"""
+
+
+def ensure_orders(store: Store, tz: str, events: list[str]) -> bool:
+    """Rebuild `channel_orders` (every order with its workspace day, its user's first-touch channel
+    and whether it is the user's first order) when the events, the time zone or the conversion event
+    types changed; True if it rebuilt. Like lifecycle.ensure_activity: one transaction under the
+    write lock, no data version bump (the data did not change)."""
+    wanted = json.dumps([ORDERS_RECIPE, sorted(events), events_state(store, tz)])
+    if store.scalar(f"SELECT value FROM settings WHERE key = '{_ORDERS_KEY}'") == json.dumps(wanted):
+        return False
+    with store.write(bump=False) as cur:
+        wanted = json.dumps([ORDERS_RECIPE, sorted(events), events_state(cur, tz)])
+        if cur.scalar(f"SELECT value FROM settings WHERE key = '{_ORDERS_KEY}'") == json.dumps(wanted):
+            return False
+        cur.run("DELETE FROM channel_orders")
+        cur.run(_ORDERS_REBUILD, [tz, list(events)])
+        cur.run("INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [_ORDERS_KEY, json.dumps(wanted)])
+    return True
+
+
+@memoised  # a page asks for the same period's measures several times (tiles, trend, table, advice)
 def _query(store: Store, filters: Filters, granularity: str | None, body: str) -> pl.DataFrame:
+    events = conversion_events(store)
+    ensure_orders(store, filters.tz, events)
     rates = fx_rates(store)
     parts = _PARTS.format(
         buckets=_buckets(granularity), unattributed=UNATTRIBUTED,
         ad_currency=_CURRENCY.format(column="currency"), cost_currency=_CURRENCY.format(column="currency"),
-        event_currency=_CURRENCY.format(column="e.currency"),
+        event_currency=_CURRENCY.format(column="raw_currency"),
         ad_scope=_IN_SCOPE.format(column="channel"), cost_scope=_IN_SCOPE.format(column="channel"),
         order_scope=_IN_SCOPE.format(column="c.channel"))
     sql, params = _bind(parts + body, {
-        "start": filters.start, "end": filters.end, "tz": filters.tz, "currency": workspace_currency(store),
-        "fx_codes": list(rates), "fx_rates": list(rates.values()), "events": conversion_events(store),
-        "channels": list(filters.platforms)})
+        "start": filters.start, "end": filters.end, "currency": workspace_currency(store),
+        "fx_codes": list(rates), "fx_rates": list(rates.values()), "channels": list(filters.platforms)})
     return store.frame(sql, params)
 
 

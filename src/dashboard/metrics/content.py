@@ -25,7 +25,7 @@ from typing import Any
 
 import polars as pl
 
-from dashboard.metrics.base import scope_sql
+from dashboard.metrics.base import scope_sql, utc_window
 from dashboard.metrics.filters import Filters
 from dashboard.store.db import Store, quote_ident
 
@@ -75,7 +75,7 @@ def _rated_posts(filters: Filters, search: str = "") -> tuple[str, list[Any]]:
                text, url, impressions, reach, coalesce(views, video_views) AS views,
                likes, comments, shares, saves, watch_time_s, avg_watch_s, completion_rate,
                {_INTERACTIONS} AS interactions
-        FROM posts WHERE published_at IS NOT NULL AND {scope}
+        FROM posts WHERE published_at IS NOT NULL AND {scope} AND published_at >= ? AND published_at < ?
     ),
     rated AS (
         SELECT p.*, f.followers AS followers_at_post,
@@ -87,7 +87,8 @@ def _rated_posts(filters: Filters, search: str = "") -> tuple[str, list[Any]]:
           ON p.platform = f.platform AND p.account = f.account AND p.local_date >= f.date
     )
     """
-    params = [*scope_params, filters.tz, filters.tz, *scope_params, filters.start, filters.end, *search_params]
+    params = [*scope_params, filters.tz, filters.tz, *scope_params, *utc_window(filters.start, filters.end),
+              filters.start, filters.end, *search_params]
     return sql, params
 
 

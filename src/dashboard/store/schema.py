@@ -162,6 +162,14 @@ MIGRATIONS: list[list[str]] = [
         """CREATE TABLE IF NOT EXISTS lifecycle_users (
             user_id VARCHAR, first_at TIMESTAMPTZ, first_day DATE, last_day DATE, channel VARCHAR)""",
     ],
+    # 5: derived from `events`, rebuilt when they, the time zone or the conversion event types change
+    # (metrics/channels.py, ensure_orders): one row per order with its local day, its user's first-touch
+    # channel and whether it is the user's first order, so channel ROI reads orders, not every event
+    [
+        """CREATE TABLE IF NOT EXISTS channel_orders (
+            user_id VARCHAR, occurred_at TIMESTAMPTZ, day DATE, channel VARCHAR, revenue DOUBLE,
+            raw_currency VARCHAR, is_first BOOLEAN)""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

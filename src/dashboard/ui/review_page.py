@@ -246,7 +246,8 @@ def _kpi_tiles(review: Review) -> None:
                           delta_description=tr("kpi.vs_previous", value=shown["last_week"]))
                 parts = (_status_cell(row) if row.status else "",
                          escape_markdown(shown["target"]) if row.target is not None else "")
-                st.markdown(" ".join(p for p in parts if p) or "—")
+                if any(parts):
+                    st.markdown(" ".join(p for p in parts if p))
                 if shown["reason"]:
                     st.caption(escape_markdown(shown["reason"]))
 
@@ -269,7 +270,7 @@ def _post_frame(frame: pl.DataFrame, code: str) -> pl.DataFrame:
         "rank": post["rank"], "title": short_title(post["title"] or post["post_id"]),
         "platform": channel_name(post["platform"], code), "published": published_text(post["published_at"]),
         "interactions": value_text(post["interactions"], "count", code),
-        "engagement_rate": value_text(post["engagement_rate"], "rate", code), "url": safe_url(post["url"]) or "",
+        "engagement_rate": value_text(post["engagement_rate"], "rate", code), "url": safe_url(post["url"]),
     } for post in frame.iter_rows(named=True)], schema={
         "rank": pl.Int64, "title": pl.String, "platform": pl.String, "published": pl.String,
         "interactions": pl.String, "engagement_rate": pl.String, "url": pl.String})
@@ -293,7 +294,7 @@ def _posts(review: Review) -> None:
             st.caption(tr("review.no_posts_ranked"))
             continue
         st.dataframe(_post_frame(frame, review.lang), hide_index=True, width="stretch", column_config=config,
-                     key=key)
+                     key=key, placeholder="—")
 
 
 CHANNEL_SHOWN = (("cost", "money"), ("revenue", "money"), ("conversions", "count"), ("roas", "multiple"),
@@ -411,7 +412,7 @@ def _notes(db: Store, review: Review, presentation: bool) -> None:
             st.caption(tr("review.no_notes"))
         if notes.action_items:
             st.dataframe(_items_frame(review).drop("id"), hide_index=True, width="stretch",
-                         column_config=_item_columns(), key="review_items_view")
+                         column_config=_item_columns(), key="review_items_view", placeholder="—")
         return
     version = int(notes.updated_at.timestamp() * 1_000_000) if notes.updated_at else 0
     suffix = f"{review.iso_week}_{version}"
