@@ -1,7 +1,8 @@
 """Real browser timings: the app under `streamlit run`, Debian's Chromium driven by Playwright.
 
 For each page: a fresh browser session opens the page's URL; the time counted runs from the request
-to the moment the app is idle (no running-script indicator for half a second, the page title drawn).
+to the moment the app is idle: the page title is drawn and the app's script state
+(`stApp[data-test-script-state]`) has been `notRunning`, with no running indicator, for half a second.
 The first visit of a page pays its queries (the server's cache is per data version); the second is
 what every later visitor gets. The streamlit process's peak resident memory is read from
 /proc/<pid>/status (VmHWM).
@@ -78,7 +79,8 @@ def _time_to_idle(browser, url: str, timeout: float) -> float:
         page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=timeout * 1000)
         quiet_since = None
         while time.perf_counter() - started < timeout:
-            running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+            state = page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
+            running = state != "notRunning" or page.locator('[data-testid="stStatusWidget"]').count() > 0
             now = time.perf_counter()
             if running:
                 quiet_since = None

@@ -52,10 +52,9 @@ def _in(series: pd.Series, start: date, end: date) -> pd.Series:
 
 
 def _posts_in(f: Frames, start: date, end: date) -> pd.DataFrame:
-    posts = f.posts
-    if "local_day" not in posts:
-        posts["local_day"] = _local_day(posts["published_at"], f.tz)
-    return posts[_in(posts["local_day"], start, end)]
+    """Posts published in the period, in workspace days (computed on each view, as the queries do)."""
+    local_day = _local_day(f.posts["published_at"], f.tz)
+    return f.posts[_in(local_day, start, end)].assign(local_day=local_day)
 
 
 def _kpis(f: Frames, start: date, end: date) -> dict[str, float]:
@@ -83,7 +82,10 @@ def overview(f: Frames, start: date, end: date) -> dict:
     series = daily.groupby(["date", "platform"])[SHARED].sum().reset_index()
     prev = f.daily[_in(f.daily["date"], *_previous(start, end))].groupby("platform")[SHARED].sum()
     changes = ((by_platform[SHARED] - prev) / prev).stack().sort_values(key=np.abs, ascending=False).head(5)
-    return {"kpis": current, "previous": previous, "by_platform": by_platform, "series": series, "changes": changes}
+    # the paid tiles (spend, revenue, ROAS ...) of a workspace with channel data, this period and the last
+    paid = channels(f, start, end), channels(f, *_previous(start, end))
+    return {"kpis": current, "previous": previous, "by_platform": by_platform, "series": series, "changes": changes,
+            "paid": paid}
 
 
 def growth(f: Frames, start: date, end: date) -> dict:
@@ -106,7 +108,7 @@ def content(f: Frames, start: date, end: date) -> dict:
     posts["engagement_rate"] = posts["interactions"] / posts["reach"]
     ranked = posts.dropna(subset=["engagement_rate"]).sort_values("engagement_rate", ascending=False)
     local = posts["published_at"].dt.tz_convert(f.tz)
-    heat = posts.assign(weekday=local.dt.weekday, hour=local.dt.hour).groupby(["weekday", "hour"])[
+    heat = posts.assign(weekday=local.dt.day_of_week, hour=local.dt.hour).groupby(["weekday", "hour"])[
         "engagement_rate"].median()
     mix = posts.groupby("content_type").agg(posts=("post_id", "count"), interactions=("interactions", "sum"),
                                             reach=("reach", "sum"))

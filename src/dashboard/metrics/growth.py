@@ -29,8 +29,9 @@ from typing import Any
 
 import polars as pl
 
-from dashboard.metrics.base import bucket_sql, scope_sql
+from dashboard.metrics.base import bucket_sql, scope_sql, utc_window
 from dashboard.metrics.filters import Filters
+from dashboard.metrics.memo import memoised
 from dashboard.store.db import Store
 
 FOLLOWER_SOURCES = ("reported", "derived_from_deltas", "carried")
@@ -211,6 +212,7 @@ def growth_table(store: Store, filters: Filters) -> pl.DataFrame:
     return grouped.with_columns(rate.alias("growth_rate")).select(list(schema)).sort(["bucket", "platform"])
 
 
+@memoised  # the page's table and both follows figures read it
 def account_summary(store: Store, filters: Filters) -> pl.DataFrame:
     """Per (platform, account) over the whole period: gained, lost, net, followers_start,
     followers_end, growth_rate and the count of days per source (for the 'how obtained' note):
@@ -253,12 +255,14 @@ def _posts_with_follows(store: Store, filters: Filters, limit: int | None) -> pl
            left(coalesce(nullif(trim(title), ''), nullif(trim(text), ''), post_id), 120) AS label,
            content_type, url, CAST(follows AS DOUBLE) AS follows
     FROM (SELECT *, timezone(?, published_at) AS published_local FROM posts
-          WHERE published_at IS NOT NULL AND follows IS NOT NULL AND {scope})
+          WHERE published_at IS NOT NULL AND follows IS NOT NULL AND {scope}
+            AND published_at >= ? AND published_at < ?)
     WHERE CAST(published_local AS DATE) BETWEEN ? AND ?
     ORDER BY follows DESC, published_local DESC, platform, account, post_id
     {limit_sql}
     """
-    params: list[Any] = [filters.tz, *scope_params, filters.start, filters.end]
+    params: list[Any] = [filters.tz, *scope_params, *utc_window(filters.start, filters.end), filters.start,
+                         filters.end]
     if limit is not None:
         params.append(limit)
     return store.frame(sql, params)
