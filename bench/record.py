@@ -43,7 +43,7 @@ def record(db: str, out: str, pages: list[str] | None = None) -> None:
             continue
         current["page"] = page
         started = time.perf_counter()
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"views/{page}.py")
         at.run()
         seconds[page] = time.perf_counter() - started
         errors = [e.value for e in at.error]

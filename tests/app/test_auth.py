@@ -79,7 +79,7 @@ def button(at: AppTest, key: str):
 
 
 # AppTest runs the shell (app.py) on the first run only; the following runs of the same page run the
-# page file directly (Streamlit's pages/ directory mode), so a click is only kept on a switched page.
+# page file directly (AppTest reruns only the page script), so a click is only kept on a switched page.
 # A real server runs the shell every time (tests/e2e).
 
 def upload(at: AppTest, name: str, data: bytes) -> None:
@@ -93,12 +93,12 @@ def upload(at: AppTest, name: str, data: bytes) -> None:
 
 def test_without_auth_the_local_user_has_full_access(empty_store):
     import_one(empty_store, "daily.csv", DAILY)
-    at = make_app("pages/data.py")
+    at = make_app("views/data.py")
     assert not at.exception
     assert "uploads" in keys(at.file_uploader) and "import_button" in keys(at.button)
     assert "undo_button" in keys(at.button)
     assert ":material/lock:" not in texts(at)
-    at = make_app("pages/targets.py")
+    at = make_app("views/targets.py")
     assert not at.exception
     assert not at.text_input(key="targets_editor_name").disabled  # the page asks for a name
     assert not button(at, "targets_save").disabled
@@ -128,7 +128,7 @@ def test_a_visitor_sees_the_sign_in_screen_and_nothing_else(db_path):
     assert not at.dataframe and not at.metric and not at.file_uploader and not at.tabs
     assert keys(at.sidebar.selectbox) == {"lang_picker"}  # the language, no filters, no pages
     # a page Streamlit runs directly (before the shell's navigation) is closed as well
-    at.switch_page("pages/data.py")
+    at.switch_page("views/data.py")
     at.run()
     assert not at.exception
     assert "Please sign in" in texts(at) and not at.file_uploader and not at.dataframe
@@ -146,14 +146,14 @@ def test_the_sign_in_screen_in_chinese(empty_store):
 def test_sign_in_calls_st_login_with_the_chosen_provider(empty_store, monkeypatch):
     calls = []
     monkeypatch.setattr(streamlit, "login", lambda provider=None: calls.append(provider))
-    at = app("pages/overview.py", user=NOBODY)
+    at = app("views/overview.py", user=NOBODY)
     button(at, "sign_in_default").click()
     at.run()
     assert calls == [None]
     named = {k: v for k, v in AUTH.items() if k in ("redirect_uri", "cookie_secret")} | {
         "google": {"client_id": "g", "client_secret": "x", "server_metadata_url": AUTH["server_metadata_url"]},
         "microsoft": {"client_id": "m", "client_secret": "x", "server_metadata_url": AUTH["server_metadata_url"]}}
-    at = app("pages/overview.py", user=NOBODY, auth=named)
+    at = app("views/overview.py", user=NOBODY, auth=named)
     assert [b.label for b in at.button] == ["Sign in with Google", "Sign in with Microsoft"]
     button(at, "sign_in_microsoft").click()
     at.run()
@@ -161,7 +161,7 @@ def test_sign_in_calls_st_login_with_the_chosen_provider(empty_store, monkeypatc
 
 
 def test_a_login_that_cannot_start_is_a_message_not_a_traceback(empty_store):
-    at = app("pages/overview.py", user=NOBODY)  # the real st.login: no [auth] in the process's own secrets
+    at = app("views/overview.py", user=NOBODY)  # the real st.login: no [auth] in the process's own secrets
     button(at, "sign_in_default").click()
     at.run()
     assert not at.exception
@@ -180,7 +180,7 @@ def test_a_viewer_reads_every_page_but_changes_nothing(empty_store):
     assert "Role: Viewer" in texts(at)
     assert "sign_out" in keys(at.sidebar.button)
 
-    at.switch_page("pages/data.py")
+    at.switch_page("views/data.py")
     at.run()
     assert not at.exception
     assert not at.file_uploader and "import_button" not in keys(at.button)
@@ -189,14 +189,14 @@ def test_a_viewer_reads_every_page_but_changes_nothing(empty_store):
     assert "undo_button" not in keys(at.button)
     assert "Undoing an import needs the Admin role or higher; you are signed in as Viewer." in texts(at)
 
-    at.switch_page("pages/targets.py")
+    at.switch_page("views/targets.py")
     at.run()
     assert not at.exception
     assert at.data_editor[0].value["metric"].to_list()  # the targets are shown
     assert button(at, "targets_save").disabled and button(at, "targets_undo").disabled
     assert "Changing targets needs the Editor role or higher" in texts(at)
 
-    at.switch_page("pages/alerts.py")
+    at.switch_page("views/alerts.py")
     at.run()
     assert not at.exception
     assert button(at, "negative_keywords_save").disabled
@@ -206,7 +206,7 @@ def test_a_viewer_reads_every_page_but_changes_nothing(empty_store):
 
 def test_a_viewer_sees_the_posting_plan_but_cannot_save_it(empty_store):
     import_one(empty_store, sample("twitter/tweet_activity_metrics_rOpenSci_20190501_20190601_en.csv"))
-    for user, at in as_each("pages/content.py", (VIEWER, EDITOR), f_preset="custom", f_start=date(2019, 5, 1),
+    for user, at in as_each("views/content.py", (VIEWER, EDITOR), f_preset="custom", f_start=date(2019, 5, 1),
                             f_end=date(2019, 6, 1)):
         disabled = user is VIEWER
         assert next(b for b in at.button if b.label == "Save plan").disabled is disabled
@@ -215,7 +215,7 @@ def test_a_viewer_sees_the_posting_plan_but_cannot_save_it(empty_store):
 
 def test_the_weekly_review_notes_are_for_editors(empty_store):
     build(empty_store)
-    for user, at in as_each("pages/review.py", (VIEWER, EDITOR), review_week="2026-W10"):
+    for user, at in as_each("views/review.py", (VIEWER, EDITOR), review_week="2026-W10"):
         editable = user is EDITOR
         assert ("review_save" in keys(at.button)) is editable
         assert ("Editing review notes and action items needs the Editor role or higher" in texts(at)) is not editable
@@ -223,7 +223,7 @@ def test_the_weekly_review_notes_are_for_editors(empty_store):
 
 def test_lifecycle_thresholds_are_admin_settings(empty_store):
     build(empty_store)  # events in March 2026
-    for user, at in as_each("pages/lifecycle.py", (VIEWER, EDITOR, ADMIN), f_preset="custom",
+    for user, at in as_each("views/lifecycle.py", (VIEWER, EDITOR, ADMIN), f_preset="custom",
                             f_start=date(2026, 3, 1), f_end=date(2026, 3, 8)):
         editable = user is ADMIN
         assert next(b for b in at.button if b.label == "Save thresholds").disabled is not editable
@@ -242,7 +242,7 @@ def test_a_viewer_cannot_remove_the_demo(empty_store):
 
 
 def test_a_viewer_in_chinese(empty_store):
-    at = app("pages/data.py", user=VIEWER, lang="zh")
+    at = app("views/data.py", user=VIEWER, lang="zh")
     assert not at.exception
     assert "导入文件需要「编辑者」或更高角色；你当前的角色是「查看者」。" in texts(at)
 
@@ -250,7 +250,7 @@ def test_a_viewer_in_chinese(empty_store):
 # -- editor ---------------------------------------------------------------------------------------------------
 
 def test_an_editor_imports_and_edits_targets_but_does_not_undo_or_change_settings(empty_store):
-    at = app("pages/data.py", user=EDITOR)
+    at = app("views/data.py", user=EDITOR)
     assert not at.exception
     upload(at, "daily.csv", DAILY)
     assert not at.exception
@@ -258,7 +258,7 @@ def test_an_editor_imports_and_edits_targets_but_does_not_undo_or_change_setting
     assert "undo_button" not in keys(at.button)
     assert "Undoing an import needs the Admin role or higher; you are signed in as Editor." in texts(at)
 
-    at.switch_page("pages/targets.py")
+    at.switch_page("views/targets.py")
     at.run()
     name = at.text_input(key="targets_editor_signed_in")
     assert name.disabled and name.value == "ops@brand.example"
@@ -274,30 +274,30 @@ def test_an_editor_imports_and_edits_targets_but_does_not_undo_or_change_setting
     assert history(empty_store)["changed_by"][0] == "ops@brand.example"
     assert not button(at, "targets_undo").disabled  # an editor may undo a target change
 
-    at.switch_page("pages/alerts.py")
+    at.switch_page("views/alerts.py")
     at.run()
     assert button(at, "negative_keywords_save").disabled
     assert "Changing workspace settings needs the Admin role or higher; you are signed in as Editor." in texts(at)
 
 
 def test_a_domain_entry_makes_everyone_there_an_editor(empty_store):
-    at = app("pages/data.py", user={**VIEWER, "email": "pat@agency.example"})
+    at = app("views/data.py", user={**VIEWER, "email": "pat@agency.example"})
     assert "uploads" in keys(at.file_uploader)
 
 
 def test_an_unverified_address_does_not_get_its_listed_role(empty_store):
-    at = app("pages/data.py", user={**ADMIN, "email_verified": False})
+    at = app("views/data.py", user={**ADMIN, "email_verified": False})
     assert not at.file_uploader
     assert "you are signed in as Viewer" in texts(at)
 
 
 def test_the_channels_page_lets_an_editor_enter_costs_but_not_rates(empty_store):
-    at = app("pages/channels.py", user=VIEWER)  # no data yet: only the cost editor
+    at = app("views/channels.py", user=VIEWER)  # no data yet: only the cost editor
     assert button(at, "cost_editor_save").disabled
     assert "Editing manual costs needs the Editor role or higher" in texts(at)
     with_data(empty_store)
     settings = ("fx_editor_save", "groups_editor_save", "channels_orders_save")
-    for user, at in as_each("pages/channels.py", (EDITOR, ADMIN), f_preset="custom", f_start=date(2026, 3, 2),
+    for user, at in as_each("views/channels.py", (EDITOR, ADMIN), f_preset="custom", f_start=date(2026, 3, 2),
                             f_end=date(2026, 3, 8)):
         is_admin = user is ADMIN
         assert not button(at, "cost_editor_save").disabled
@@ -312,7 +312,7 @@ def test_an_admin_does_everything(empty_store):
     import_one(empty_store, "daily.csv", DAILY)
     at = app(user=ADMIN)
     assert "Role: Admin" in texts(at)
-    at.switch_page("pages/data.py")
+    at.switch_page("views/data.py")
     at.run()
     upload(at, "more.csv", MORE)
     assert empty_store.scalar("SELECT count(*) FROM account_daily") == 3
@@ -323,7 +323,7 @@ def test_an_admin_does_everything(empty_store):
     assert "Undid more.csv" in texts(at)
     assert ":material/lock:" not in texts(at)
 
-    at.switch_page("pages/alerts.py")
+    at.switch_page("views/alerts.py")
     at.run()
     area = next(a for a in at.text_area if a.key.startswith("negative_keywords_"))
     area.set_value("退款\nscam")
@@ -336,7 +336,7 @@ def test_an_admin_does_everything(empty_store):
 # -- turned away, signed out, wrong configuration ---------------------------------------------------------
 
 def test_default_role_none_turns_an_unlisted_user_away_until_signed_out(empty_store):
-    at = app("pages/overview.py", user=VIEWER, roles={**ROLES, "default_role": "none"})
+    at = app("views/overview.py", user=VIEWER, roles={**ROLES, "default_role": "none"})
     assert not at.exception
     assert "No access" in texts(at) and "reader@elsewhere.example" in [t.value for t in at.text]
     assert not at.dataframe and not at.metric
@@ -366,5 +366,5 @@ def test_a_wrong_roles_table_closes_the_app_with_a_clear_message(empty_store, la
     assert not at.exception
     assert expected in at.error[0].value
     assert not at.dataframe and not at.button
-    at = app("pages/data.py", user=ADMIN, roles=roles, lang=lang)
+    at = app("views/data.py", user=ADMIN, roles=roles, lang=lang)
     assert expected in at.error[0].value and not at.file_uploader

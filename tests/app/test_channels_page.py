@@ -21,7 +21,7 @@ ORDERS = ("event_key,user_id,occurred_at,event_type,channel,revenue,currency,qua
           "e2,u1,2026-03-03T10:00:00+00:00,purchase,wechat,300,CNY,1,\n"
           "e3,u2,2026-03-04T10:00:00+00:00,purchase,google_ads,300,CNY,1,\n"
           "e4,u3,2026-03-05T10:00:00+00:00,purchase,xiaohongshu,800,CNY,1,\n")
-PAGE = "pages/channels.py"
+PAGE = "views/channels.py"
 
 
 def with_data(store):
@@ -159,7 +159,7 @@ def test_overview_gains_paid_tiles_and_definitions_list_them(empty_store):
     shown = tiles(at)
     assert (shown["Impressions"], shown["Ad spend"], shown["Conversions"], shown["ROAS"], shown["ROI"]) == (
         "1,000", "1,200", "3", "0.50×", "-50.00%")
-    at.switch_page("pages/definitions.py")
+    at.switch_page("views/definitions.py")
     at.run()
     definitions = at.dataframe[0].value
     roas = definitions[definitions["key"] == "roas"].iloc[0]

@@ -16,7 +16,7 @@ BEST_TWEET = "1129031248117153794"  # the most impressions of the month: 38193
 
 def content_app(lang: str = "en", denominator: str | None = None) -> AppTest:
     extra = {"denominator": denominator} if denominator else {}
-    at = app_for_period(date(2019, 5, 1), date(2019, 5, 31), "pages/content.py", lang, _filters_seeded=True, **extra)
+    at = app_for_period(date(2019, 5, 1), date(2019, 5, 31), "views/content.py", lang, _filters_seeded=True, **extra)
     assert not at.exception, at.exception
     return at
 
@@ -34,7 +34,7 @@ def tweets(empty_store):
 
 
 def test_empty_store_names_the_exports_that_carry_posts(empty_store):
-    at = make_app("pages/content.py")
+    at = make_app("views/content.py")
     assert not at.exception
     assert at.title[0].value == "Content & engagement"
     shown = texts(at)
@@ -46,7 +46,7 @@ def test_empty_store_names_the_exports_that_carry_posts(empty_store):
 
 
 def test_empty_store_in_chinese(empty_store):
-    at = make_app("pages/content.py", lang="zh")
+    at = make_app("views/content.py", lang="zh")
     assert not at.exception
     assert at.title[0].value == "内容与互动"
     assert "还没有内容数据" in texts(at)
@@ -129,7 +129,7 @@ def test_no_posts_in_the_period_says_where_they_are(tweets):
     at.session_state["f_end"] = date(2020, 1, 31)
     at.session_state["_filters_seeded"] = True
     at.run()
-    at.switch_page("pages/content.py")
+    at.switch_page("views/content.py")
     at.run()
     assert not at.exception
     assert "The imported posts run from 2019-05-03 to 2019-05-31" in texts(at)

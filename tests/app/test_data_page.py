@@ -16,14 +16,14 @@ def upload(at, files):
 
 
 def test_empty_store_shows_what_to_upload(empty_store):
-    at = make_app("pages/data.py")
+    at = make_app("views/data.py")
     assert not at.exception
     assert at.title[0].value == "Data"
     assert "Nothing imported yet" in texts(at)
 
 
 def test_upload_shows_one_result_line_per_file_and_duplicates(empty_store):
-    at = make_app("pages/data.py")
+    at = make_app("views/data.py")
     tweets = sample("twitter/tweet_activity_metrics_rOpenSci_20190501_20190601_en.csv")
     upload(at, [("daily.csv", DAILY, "text/csv"), (tweets.name, tweets.read_bytes(), "text/csv")])
     assert not at.exception
@@ -41,7 +41,7 @@ def test_upload_shows_one_result_line_per_file_and_duplicates(empty_store):
 
 
 def test_history_lists_imports_and_undo_restores(empty_store):
-    at = make_app("pages/data.py")
+    at = make_app("views/data.py")
     upload(at, [("daily.csv", DAILY, "text/csv")])
     assert empty_store.scalar("SELECT count(*) FROM account_daily") == 2
     history = at.dataframe[0].value
@@ -56,7 +56,7 @@ def test_history_lists_imports_and_undo_restores(empty_store):
 
 
 def test_failed_file_names_the_problem_in_chinese(empty_store):
-    at = make_app("pages/data.py", lang="zh")
+    at = make_app("views/data.py", lang="zh")
     upload(at, [("empty.csv", b"", "text/csv")])
     assert not at.exception
     assert any("empty.csv" in e.value and "失败" in e.value for e in at.error)
@@ -64,7 +64,7 @@ def test_failed_file_names_the_problem_in_chinese(empty_store):
 
 
 def test_unknown_file_is_mapped_then_imported_and_remembered(empty_store):
-    at = make_app("pages/data.py")
+    at = make_app("views/data.py")
     upload(at, [("orders.csv", UNKNOWN, "text/csv")])
     assert any("not recognised" in e.value for e in at.error)
     assert "Map the columns of orders.csv" in texts(at)
@@ -89,7 +89,7 @@ def test_unknown_file_is_mapped_then_imported_and_remembered(empty_store):
 
 
 def test_templates_tab_offers_both_languages_per_table(empty_store):
-    at = make_app("pages/data.py")
+    at = make_app("views/data.py")
     labels = [b.label for b in at.get("download_button")]
     assert labels.count("Download template (Chinese headers)") == 5
     assert labels.count("Download template (English headers)") == 5

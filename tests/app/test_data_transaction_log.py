@@ -28,7 +28,7 @@ def map_log(at):
 
 
 def test_a_headerless_log_is_mapped_by_position_and_imported_whole(empty_store):
-    at = make_app("pages/data.py")
+    at = make_app("views/data.py")
     upload(at, [("CDNOW_sample.txt", CDNOW, "text/plain")])
     assert "Map the columns of CDNOW_sample.txt" in texts(at)
     prefix = map_log(at)
@@ -47,7 +47,7 @@ def test_a_headerless_log_is_mapped_by_position_and_imported_whole(empty_store):
 
 
 def test_pseudonymise_checkbox_hashes_the_ids_and_is_remembered(empty_store):
-    at = make_app("pages/data.py", lang="zh")
+    at = make_app("views/data.py", lang="zh")
     box = at.checkbox(key="upload_pseudonymise")
     assert box.label == "导入时把用户ID匿名化（加盐哈希）" and not box.value
     box.check()

@@ -37,13 +37,13 @@ def custom_period_app(start: str, end: str, lang: str = "en", **params: str) -> 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params.update({"period": "custom", "start": start, "end": end, **params})
     at.session_state["lang"] = lang
-    at.switch_page("pages/growth.py")
+    at.switch_page("views/growth.py")
     at.run()
     return at
 
 
 def test_empty_store_says_what_to_upload(empty_store):
-    at = make_app("pages/growth.py")
+    at = make_app("views/growth.py")
     assert not at.exception
     assert at.title[0].value == "Growth"
     shown = texts(at)
@@ -55,7 +55,7 @@ def test_empty_store_says_what_to_upload(empty_store):
 
 
 def test_empty_store_in_chinese(empty_store):
-    at = make_app("pages/growth.py", lang="zh")
+    at = make_app("views/growth.py", lang="zh")
     assert not at.exception
     assert at.title[0].value == "粉丝增长"
     assert "还没有粉丝数据" in texts(at) and "近30日涨粉数据" in texts(at)
@@ -63,7 +63,7 @@ def test_empty_store_in_chinese(empty_store):
 
 
 def test_samples_in_english(samples):
-    at = make_app("pages/growth.py")
+    at = make_app("views/growth.py")
     assert not at.exception
     # the default period ends on the last day with data: TikTok's 2026-02-27 (5,013 followers)
     shown = metrics(at)
@@ -84,7 +84,7 @@ def test_samples_in_english(samples):
 
 
 def test_samples_in_chinese(samples):
-    at = make_app("pages/growth.py", lang="zh")
+    at = make_app("views/growth.py", lang="zh")
     assert not at.exception
     assert at.title[0].value == "粉丝增长"
     assert metrics(at)["期末粉丝数"] == "5,013"
@@ -126,7 +126,7 @@ def test_custom_period_from_session_state_in_chinese_with_follows(empty_store):
     at.session_state["f_start"] = date(2026, 2, 15)
     at.session_state["f_end"] = date(2026, 3, 16)
     at.run()
-    at.switch_page("pages/growth.py")
+    at.switch_page("views/growth.py")
     at.run()
     assert not at.exception
     shown = metrics(at)

@@ -38,18 +38,18 @@ def hostile_store(empty_store):
 
 
 def test_file_names_and_post_text_stay_text_on_every_page(hostile_store):
-    for page in ("pages/data.py", "pages/content.py", "pages/overview.py"):
+    for page in ("views/data.py", "views/content.py", "views/overview.py"):
         at = make_app(page)
         at.query_params["period"] = "custom"
         assert not at.exception, page
         assert all(not allow_html for _, allow_html in _markup_elements(at)), (page, _markup_elements(at))
-    at = make_app("pages/data.py")
+    at = make_app("views/data.py")
     history = at.dataframe[0].value
     assert FILE in list(history.iloc[:, 0]) or FILE in history.to_string()
 
 
 def test_the_upload_result_line_holds_the_file_name_as_text(empty_store):
-    at = make_app("pages/data.py")
+    at = make_app("views/data.py")
     at.file_uploader(key="uploads").set_value([(FILE, b"platform,account,date,followers\nx,a,2026-01-01,5\n",
                                                 "text/csv")])
     at.run()
@@ -63,7 +63,7 @@ def test_the_upload_result_line_holds_the_file_name_as_text(empty_store):
 def test_content_post_table_shows_the_markup_verbatim(hostile_store):
     at = make_app()
     at.query_params.update({"period": "custom", "start": "2026-11-01", "end": "2026-11-24"})
-    at.switch_page("pages/content.py")
+    at.switch_page("views/content.py")
     at.run()
     assert not at.exception
     cells = [str(v) for frame in at.dataframe for v in frame.value.to_numpy().ravel()]
@@ -74,7 +74,7 @@ def test_content_post_table_shows_the_markup_verbatim(hostile_store):
 
 def test_a_garbage_store_file_shows_a_message_on_the_page(db_path):
     db_path.write_bytes(b"not a database" * 100)
-    for page in (None, "pages/data.py", "pages/overview.py"):
+    for page in (None, "views/data.py", "views/overview.py"):
         at = make_app(page)
         assert not at.exception
         assert "cannot open the store" in texts(at)
@@ -86,7 +86,7 @@ def test_a_store_from_a_newer_version_shows_a_message(db_path):
     conn.execute("INSERT INTO schema_version VALUES (999)").fetchall()
     conn.close()
     forget_store(db_path)
-    at = make_app("pages/data.py", lang="zh")
+    at = make_app("views/data.py", lang="zh")
     assert not at.exception
     assert "999" in texts(at)
 
@@ -97,7 +97,7 @@ def test_a_read_only_store_shows_a_message(db_path):
     if subprocess.run(["chattr", "+i", str(db_path)], capture_output=True).returncode != 0:
         pytest.skip("chattr +i is not supported here")
     try:
-        at = make_app("pages/overview.py")
+        at = make_app("views/overview.py")
         assert not at.exception
         assert "the store file is read-only" in texts(at)
     finally:

@@ -46,7 +46,7 @@ def lifecycle_app(lang: str = "en", start: date = date(2026, 3, 1), end: date = 
     at.session_state["f_grain"] = "week"
     at.session_state["_filters_seeded"] = True
     at.run()
-    at.switch_page("pages/lifecycle.py")
+    at.switch_page("views/lifecycle.py")
     at.run()
     assert not at.exception, at.exception
     return at
@@ -57,7 +57,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def test_empty_store_says_what_to_upload(empty_store):
-    at = make_app("pages/lifecycle.py")
+    at = make_app("views/lifecycle.py")
     assert not at.exception
     assert at.title[0].value == "User lifecycle"
     shown = texts(at)
@@ -69,7 +69,7 @@ def test_empty_store_says_what_to_upload(empty_store):
 
 
 def test_empty_store_in_chinese(empty_store):
-    at = make_app("pages/lifecycle.py", lang="zh")
+    at = make_app("views/lifecycle.py", lang="zh")
     assert not at.exception
     assert at.title[0].value == "用户生命周期"
     assert "还没有用户行为数据" in texts(at) and "社群活跃记录" in texts(at)

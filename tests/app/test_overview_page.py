@@ -62,7 +62,7 @@ def test_filters_are_written_to_the_url(empty_store):
 
 
 def test_definitions_list_every_metric_in_both_languages(empty_store):
-    at = make_app("pages/definitions.py")
+    at = make_app("views/definitions.py")
     assert not at.exception
     frame = at.dataframe[0].value
     row = frame[frame["key"] == "engagement_rate_reach"].iloc[0]

@@ -16,7 +16,7 @@ def app_on(lang="en", week="2026-W10", presentation=False):
     at.session_state["review_week"] = week
     at.session_state["review_presentation"] = presentation
     at.run()
-    at.switch_page("pages/review.py")
+    at.switch_page("views/review.py")
     at.run()
     return at
 
@@ -27,12 +27,12 @@ def kpi_table(at):
 
 
 def test_empty_store_says_what_to_upload(empty_store):
-    at = make_app("pages/review.py")
+    at = make_app("views/review.py")
     assert not at.exception
     assert at.title[0].value == "Weekly review"
     assert "Nothing has been imported yet. Upload your platform exports" in texts(at)
     assert not at.table and not at.button
-    zh = make_app("pages/review.py", "zh")
+    zh = make_app("views/review.py", "zh")
     assert not zh.exception
     assert zh.title[0].value == "周会复盘"
     assert "还没有导入任何数据" in texts(zh)

@@ -45,7 +45,7 @@ def save(at, store, edits):
 
 
 def test_empty_store_shows_the_default_targets_and_what_to_upload(empty_store):
-    at = make_app("pages/targets.py")
+    at = make_app("views/targets.py")
     assert not at.exception
     assert at.title[0].value == "Targets"
     shown = texts(at)
@@ -58,11 +58,11 @@ def test_empty_store_shows_the_default_targets_and_what_to_upload(empty_store):
 
 
 def test_chinese_targets_and_alerts_pages(empty_store):
-    at = make_app("pages/targets.py", "zh")
+    at = make_app("views/targets.py", "zh")
     assert not at.exception
     assert at.title[0].value == "目标"
     assert "还没有可衡量目标的数据" in texts(at)
-    at = make_app("pages/alerts.py", "zh")
+    at = make_app("views/alerts.py", "zh")
     assert not at.exception
     assert at.title[0].value == "预警与评论"
     assert "还没有数据可检测" in texts(at) and "还没有导入评论" in texts(at)
@@ -70,7 +70,7 @@ def test_chinese_targets_and_alerts_pages(empty_store):
 
 def test_edit_a_target_and_save_keeps_history(empty_store):
     import_one(empty_store, "daily.csv", DAILY.encode())
-    at = app_on("pages/targets.py")
+    at = app_on("views/targets.py")
     assert not at.exception
     assert stored(empty_store, "engagement_rate")["period_start"] == date(2026, 3, 1)  # first data month
     at.text_input(key="targets_editor_name").set_value("Lee")
@@ -90,7 +90,7 @@ def test_edit_a_target_and_save_keeps_history(empty_store):
 
 def test_invalid_input_names_the_row_and_the_field_and_saves_nothing(empty_store):
     import_one(empty_store, "daily.csv", DAILY.encode())
-    at = app_on("pages/targets.py")
+    at = app_on("views/targets.py")
     before = list_targets(empty_store)
     save(at, empty_store, {"edited_rows": {1: {"period_start": "2026-03-03"}},
                            "added_rows": [{"metric": "posts", "period_type": "week", "period_start": "2026-03-02"}]})
@@ -109,14 +109,14 @@ def test_invalid_input_names_the_row_and_the_field_and_saves_nothing(empty_store
 
 
 def test_a_rate_above_100_percent_is_refused(empty_store):
-    at = make_app("pages/targets.py")
+    at = make_app("views/targets.py")
     save(at, empty_store, {"edited_rows": {3: {"value": 120}}})
     assert "Row 4, Target (rates in %): a rate must be between 0 and 100 (%)" in at.error[0].value
 
 
 def test_undo_restores_the_last_change(empty_store):
     import_one(empty_store, "daily.csv", DAILY.encode())
-    at = app_on("pages/targets.py")
+    at = app_on("views/targets.py")
     original = stored(empty_store, "engagement_rate")
     save(at, empty_store, {"edited_rows": {1: {"value": 7}}, "deleted_rows": [5]})
     assert stored(empty_store, "engagement_rate")["value"] == 0.07
@@ -134,7 +134,7 @@ def test_undo_restores_the_last_change(empty_store):
 
 def test_overview_tile_shows_the_target_badge_and_it_follows_an_edit(empty_store):
     import_one(empty_store, "daily.csv", DAILY.encode())
-    at = app_on("pages/overview.py")
+    at = app_on("views/overview.py")
     assert not at.exception
     # March so far (1-2): (25 + 45) / (500 + 700) = 5.83% against 5% -> ahead
     assert ":green-badge[:material/trending_up: Ahead] Month target 5.00% · so far 5.83%" in texts(at)
@@ -155,7 +155,7 @@ def test_alerts_page_lists_alerts_with_links_and_comment_figures(empty_store):
             created = datetime(2026, 2, 20, 9, i * 10, tzinfo=UTC)
             cur.run("INSERT INTO comments (platform, post_id, comment_id, text, created_at, replied_at) "
                     "VALUES ('x', 'p', ?, ?, ?, ?)", [f"c{i}", text, created, created + timedelta(minutes=15 * i)])
-    at = app_on("pages/alerts.py", start=date(2026, 2, 1), end=date(2026, 3, 1))
+    at = app_on("views/alerts.py", start=date(2026, 2, 1), end=date(2026, 3, 1))
     assert not at.exception
     shown = texts(at)
     assert "Alerts (2026-02-01 to 2026-03-01)" in shown
@@ -171,7 +171,7 @@ def test_alerts_page_lists_alerts_with_links_and_comment_figures(empty_store):
 def test_negative_keywords_are_saved_from_the_alerts_page(empty_store):
     from dashboard.settings import get_setting
 
-    at = make_app("pages/alerts.py")
+    at = make_app("views/alerts.py")
     area = next(a for a in at.text_area if a.key.startswith("negative_keywords_"))
     area.set_value("退款\nscam, ＳＣＡＭ\n\n坑")
     at.button(key="negative_keywords_save").click()

@@ -228,9 +228,7 @@ def main(page: Page):
 
 def warm_up(browser: Browser, base_url: str, *, timeout: float = 90_000) -> None:
     """Open the app once at its root and wait for the demo workspace banner: the first visit
-    loads the demo into the fresh store. Opening the root (not a page's deep link) matters:
-    while app.py sits next to a `pages/` folder, Streamlit runs a deep-linked page script on
-    its own (multipage v1) until some session ran app.py's st.navigation once."""
+    loads the demo into the fresh store, so the tests that follow do not wait for it."""
     from playwright.sync_api import expect
 
     context = new_context(browser)

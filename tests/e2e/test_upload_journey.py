@@ -133,11 +133,9 @@ def test_data_page_in_chinese(page: Page, app_url: str, shot) -> None:
     shot(page, "zh")
 
 
-@pytest.mark.xfail(reason="app.py sits next to a `pages/` folder, so until some session has run app.py's "
-                          "st.navigation, Streamlit runs a deep-linked page script on its own (multipage "
-                          "v1): no sidebar picker, no demo banner, no demo loaded. Renaming the folder fixes it.",
-                   strict=False)
 def test_deep_link_on_a_fresh_server_runs_the_shell(browser: Browser, tmp_path: Path) -> None:
+    """The page files live in views/ (not pages/), so even the first visit to a fresh server that
+    lands on a deep link runs the shell: language picker, demo workspace, login check."""
     with harness.running_app(tmp_path / "fresh") as server:
         context = harness.new_context(browser)
         try:

@@ -54,12 +54,12 @@ def render() -> None:
 
 def page_path(page_key: str) -> str:
     """The registered page for an alert's page key (Overview when that page does not exist)."""
-    paths = {path.removeprefix("pages/").removesuffix(".py"): path for path, _, _ in PAGES}
-    return str(ROOT / paths.get(page_key, "pages/overview.py"))
+    paths = {path.removeprefix("views/").removesuffix(".py"): path for path, _, _ in PAGES}
+    return str(ROOT / paths.get(page_key, "views/overview.py"))
 
 
 def page_title(page_key: str) -> str:
-    titles = {path.removeprefix("pages/").removesuffix(".py"): title for path, title, _ in PAGES}
+    titles = {path.removeprefix("views/").removesuffix(".py"): title for path, title, _ in PAGES}
     return tr(titles.get(page_key, "page.overview"))
 
 

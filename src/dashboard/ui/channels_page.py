@@ -103,7 +103,7 @@ def render() -> None:
 
 def _empty_state() -> None:
     st.info(tr("channels.empty"))
-    st.page_link("pages/data.py", label=tr("channels.go_to_data"), icon=":material/upload_file:")
+    st.page_link("views/data.py", label=tr("channels.go_to_data"), icon=":material/upload_file:")
 
 
 # -- labels ----------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ def render() -> None:
 def _empty_state() -> None:
     st.subheader(tr("growth.empty_title"))
     st.info(tr("growth.empty_body"))
-    st.page_link("pages/data.py", label=tr("growth.go_to_data"), icon=":material/upload_file:")
+    st.page_link("views/data.py", label=tr("growth.go_to_data"), icon=":material/upload_file:")
 
 
 def _no_data_in_period(filters: Filters) -> None:

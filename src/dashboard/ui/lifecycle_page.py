@@ -87,7 +87,7 @@ def render() -> None:
 def _empty_state() -> None:
     st.subheader(tr("lifecycle.empty_title"))
     st.info(tr("lifecycle.empty_body"))
-    st.page_link("pages/data.py", label=tr("lifecycle.go_to_data"), icon=":material/upload_file:")
+    st.page_link("views/data.py", label=tr("lifecycle.go_to_data"), icon=":material/upload_file:")
 
 
 def _use_span(first: date, last: date) -> None:

@@ -73,4 +73,4 @@ def _platform_table(table: pl.DataFrame, denominator: str) -> None:
 
 def empty_state() -> None:
     st.info(tr("overview.empty"))
-    st.page_link("pages/data.py", label=tr("overview.go_to_data"), icon=":material/upload_file:")
+    st.page_link("views/data.py", label=tr("overview.go_to_data"), icon=":material/upload_file:")

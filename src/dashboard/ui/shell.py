@@ -1,4 +1,9 @@
-"""The app shell: page config, sidebar (language, demo banner), navigation over pages/."""
+"""The app shell: page config, sidebar (language, demo banner, filters), navigation over views/.
+
+The page files live in views/, not pages/: Streamlit treats a folder named pages/ beside the entry
+script as its legacy multipage app and, on a fresh server, runs a deep-linked page without the
+shell (no language, no demo, no login check).
+"""
 
 from __future__ import annotations
 
@@ -14,23 +19,23 @@ from dashboard.ui.filters import shell_filters
 
 ROOT = Path(__file__).resolve().parents[3]
 
-# (file under pages/, i18n title key, icon); the order is the sidebar's.
+# (file under views/, i18n title key, icon); the order is the sidebar's.
 PAGES = [
-    ("pages/overview.py", "page.overview", ":material/dashboard:"),
-    ("pages/review.py", "page.review", ":material/event_note:"),
-    ("pages/growth.py", "page.growth", ":material/trending_up:"),
-    ("pages/content.py", "page.content", ":material/article:"),
-    ("pages/channels.py", "page.channels", ":material/paid:"),
-    ("pages/lifecycle.py", "page.lifecycle", ":material/group:"),
-    ("pages/targets.py", "page.targets", ":material/flag:"),
-    ("pages/alerts.py", "page.alerts", ":material/notifications:"),
-    ("pages/data.py", "page.data", ":material/upload_file:"),
-    ("pages/definitions.py", "page.definitions", ":material/menu_book:"),
+    ("views/overview.py", "page.overview", ":material/dashboard:"),
+    ("views/review.py", "page.review", ":material/event_note:"),
+    ("views/growth.py", "page.growth", ":material/trending_up:"),
+    ("views/content.py", "page.content", ":material/article:"),
+    ("views/channels.py", "page.channels", ":material/paid:"),
+    ("views/lifecycle.py", "page.lifecycle", ":material/group:"),
+    ("views/targets.py", "page.targets", ":material/flag:"),
+    ("views/alerts.py", "page.alerts", ":material/notifications:"),
+    ("views/data.py", "page.data", ":material/upload_file:"),
+    ("views/definitions.py", "page.definitions", ":material/menu_book:"),
 ]
 
 
 # pages that use no period or platform: the sidebar stays short there (the filters keep their values)
-PAGES_WITHOUT_FILTERS = {"pages/data.py", "pages/definitions.py", "pages/review.py"}  # review: its own week
+PAGES_WITHOUT_FILTERS = {"views/data.py", "views/definitions.py", "views/review.py"}  # review: its own week
 
 
 def _language_picker() -> None:
@@ -69,7 +74,7 @@ def _demo_banner() -> None:
 
 def run() -> None:
     st.set_page_config(page_title=tr("app.title"), page_icon=":bar_chart:", layout="wide")
-    # navigation first: until st.navigation is called Streamlit would list pages/ by file name
+    # navigation first, so the sidebar lists the pages by their translated titles
     pages = {path: st.Page(str(ROOT / path), title=tr(title), icon=icon) for path, title, icon in PAGES}
     # with login on, a visitor without access gets no page list, and no page runs
     navigation = st.navigation(list(pages.values()), position="sidebar" if has_access() else "hidden")
