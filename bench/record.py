@@ -39,7 +39,7 @@ def record(db: str, out: str, pages: list[str] | None = None) -> None:
     at.session_state["lang"] = "en"
     at.run()
     for page in pages or PAGES:
-        if not (ROOT / "pages" / f"{page}.py").exists():
+        if not (ROOT / "views" / f"{page}.py").exists():
             continue
         current["page"] = page
         started = time.perf_counter()

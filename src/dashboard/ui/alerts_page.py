@@ -22,7 +22,7 @@ from dashboard.ui.auth import permitted, require
 from dashboard.ui.cache import cached
 from dashboard.ui.context import lang, store, tr
 from dashboard.ui.filters import sidebar_filters
-from dashboard.ui.shell import PAGES, ROOT
+from dashboard.ui.shell import DATA_PAGE, PAGES, ROOT
 from dashboard.ui.target_badges import (
     STATUS_COLOUR,
     STATUS_ICON,
@@ -31,7 +31,6 @@ from dashboard.ui.target_badges import (
     value_text,
 )
 
-DATA_PAGE = str(ROOT / "pages" / "data.py")
 MAX_LISTED = 60
 _ICON = {"unfollow_spike": ":material/person_remove:", "engagement_drop": ":material/thumb_down:",
          "reach_collapse": ":material/visibility_off:", "spend_no_conversions": ":material/money_off:",

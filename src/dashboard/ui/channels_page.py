@@ -53,6 +53,7 @@ from dashboard.ui.cache import cached
 from dashboard.ui.context import labeller, lang, store, tr
 from dashboard.ui.filters import sidebar_filters
 from dashboard.ui.kpi_tiles import kpi_tiles
+from dashboard.ui.shell import DATA_PAGE
 from dashboard.ui.target_badges import chart_target
 
 TILES = ("spend", "cost", "revenue", "roas", "roi", "conversions", "cpa", "cac")
@@ -103,7 +104,7 @@ def render() -> None:
 
 def _empty_state() -> None:
     st.info(tr("channels.empty"))
-    st.page_link("views/data.py", label=tr("channels.go_to_data"), icon=":material/upload_file:")
+    st.page_link(DATA_PAGE, label=tr("channels.go_to_data"), icon=":material/upload_file:")
 
 
 # -- labels ----------------------------------------------------------------------------------------

@@ -47,14 +47,13 @@ from dashboard.ui.cache import cached
 from dashboard.ui.context import lang, store, tr
 from dashboard.ui.filters import sidebar_filters
 from dashboard.ui.kpi_tiles import kpi_tiles
-from dashboard.ui.shell import ROOT
+from dashboard.ui.shell import DATA_PAGE
 from dashboard.ui.target_badges import chart_target
 
 KPI_KEYS = ("engagement_rate", "interactions", "posts", "share_rate")
 SERIES_KEYS = ("engagement_rate", "interactions", "likes", "comments", "shares", "saves")
 TABLE_LIMIT = 2000
 COUNT_COLUMNS = ("impressions", "reach", "views", "likes", "comments", "shares", "saves")
-DATA_PAGE = str(ROOT / "pages" / "data.py")  # the path shell.py registers
 _CHART_CONFIG = {"displaylogo": False}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 

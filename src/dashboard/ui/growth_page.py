@@ -25,6 +25,7 @@ from dashboard.metrics.registry import METRICS
 from dashboard.ui.cache import cached
 from dashboard.ui.context import lang, tr
 from dashboard.ui.filters import sidebar_filters
+from dashboard.ui.shell import DATA_PAGE
 from dashboard.ui.target_badges import chart_target
 
 KPI_KEYS = ("followers_end", "followers_net", "follower_growth_rate", "followers_gained", "followers_lost")
@@ -52,7 +53,7 @@ def render() -> None:
 def _empty_state() -> None:
     st.subheader(tr("growth.empty_title"))
     st.info(tr("growth.empty_body"))
-    st.page_link("views/data.py", label=tr("growth.go_to_data"), icon=":material/upload_file:")
+    st.page_link(DATA_PAGE, label=tr("growth.go_to_data"), icon=":material/upload_file:")
 
 
 def _no_data_in_period(filters: Filters) -> None:

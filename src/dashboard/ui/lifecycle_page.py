@@ -51,6 +51,7 @@ from dashboard.ui.auth import permitted, require
 from dashboard.ui.cache import cached
 from dashboard.ui.context import labeller, lang, store, tr
 from dashboard.ui.filters import sidebar_filters
+from dashboard.ui.shell import DATA_PAGE
 
 _CHART_CONFIG = {"displaylogo": False}
 _PERCENT = st.column_config.NumberColumn(format="%.1f%%")
@@ -87,7 +88,7 @@ def render() -> None:
 def _empty_state() -> None:
     st.subheader(tr("lifecycle.empty_title"))
     st.info(tr("lifecycle.empty_body"))
-    st.page_link("views/data.py", label=tr("lifecycle.go_to_data"), icon=":material/upload_file:")
+    st.page_link(DATA_PAGE, label=tr("lifecycle.go_to_data"), icon=":material/upload_file:")
 
 
 def _use_span(first: date, last: date) -> None:

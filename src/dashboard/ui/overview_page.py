@@ -16,6 +16,7 @@ from dashboard.ui.cache import cached
 from dashboard.ui.context import lang, tr
 from dashboard.ui.filters import sidebar_filters
 from dashboard.ui.kpi_tiles import kpi_tiles, metric_label
+from dashboard.ui.shell import DATA_PAGE
 from dashboard.ui.target_badges import chart_target
 
 TILES = ("followers_end", "followers_net", "follower_growth_rate", "impressions",
@@ -73,4 +74,4 @@ def _platform_table(table: pl.DataFrame, denominator: str) -> None:
 
 def empty_state() -> None:
     st.info(tr("overview.empty"))
-    st.page_link("views/data.py", label=tr("overview.go_to_data"), icon=":material/upload_file:")
+    st.page_link(DATA_PAGE, label=tr("overview.go_to_data"), icon=":material/upload_file:")

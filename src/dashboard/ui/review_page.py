@@ -63,11 +63,10 @@ from dashboard.ui.alerts_page import alert_sentence, page_path, page_title
 from dashboard.ui.auth import can, permitted, require
 from dashboard.ui.cache import cached
 from dashboard.ui.context import lang, store, tr
-from dashboard.ui.shell import ROOT
+from dashboard.ui.shell import DATA_PAGE
 from dashboard.ui.target_badges import badge_markdown, band_markdown, ensure_default_targets, escape_markdown
 
 log = logging.getLogger("dashboard")
-DATA_PAGE = str(ROOT / "pages" / "data.py")
 TILES_PER_ROW = 4
 MAX_ALERTS = 30
 ITEM_SCHEMA = {"id": pl.String, "text": pl.String, "owner": pl.String, "due": pl.Date, "done": pl.Boolean,

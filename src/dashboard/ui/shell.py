@@ -34,6 +34,8 @@ PAGES = [
 ]
 
 
+DATA_PAGE = str(ROOT / "views" / "data.py")  # where empty states send the user
+
 # pages that use no period or platform: the sidebar stays short there (the filters keep their values)
 PAGES_WITHOUT_FILTERS = {"views/data.py", "views/definitions.py", "views/review.py"}  # review: its own week
 

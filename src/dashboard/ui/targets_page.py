@@ -43,7 +43,7 @@ from dashboard.ui.cache import cached
 from dashboard.ui.context import labeller, store, tr
 from dashboard.ui.filters import sidebar_filters
 from dashboard.ui.kpi_tiles import metric_label
-from dashboard.ui.shell import ROOT
+from dashboard.ui.shell import DATA_PAGE
 from dashboard.ui.target_badges import (
     badge_markdown,
     band_markdown,
@@ -53,7 +53,6 @@ from dashboard.ui.target_badges import (
     value_text,
 )
 
-DATA_PAGE = str(ROOT / "pages" / "data.py")
 CARDS_PER_ROW = 3
 HISTORY_ROWS = 50
 _NUMBERS = ("value", "floor", "stretch")
