@@ -85,7 +85,7 @@ def _result_line(result: FileResult) -> None:
     icon = _STATUS_ICON.get(result.status, "")
     what = (f"{tr('platform.' + result.platform)} · {kind_label(result.kind)}" if result.platform
             else tr("data.unknown_kind"))
-    line = tr("data.result_line", icon=icon, file=result.file, status=tr("status." + result.status), what=what,
+    line = tr("data.result_line", icon=icon, file=_md_literal(result.file), status=tr("status." + result.status), what=what,
               account=result.account or _NONE, read=result.rows_read, inserted=result.rows_inserted,
               updated=result.rows_updated, skipped=result.rows_skipped)
     box = (st.error if result.status == "failed" else st.info if result.status == "duplicate"
@@ -102,6 +102,11 @@ def _result_line(result: FileResult) -> None:
 
 def _pseudonymise() -> bool:
     return bool(st.session_state.get("upload_pseudonymise"))
+
+
+def _md_literal(text: str) -> str:
+    """A file name shown as itself inside markdown (no links, colours or emphasis from it)."""
+    return "".join("\\" + c if c in "\\`*_[]()<>#|~:!{}" else c for c in text)
 
 
 def kind_label(kind: str | None) -> str:
