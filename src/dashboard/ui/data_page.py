@@ -105,8 +105,8 @@ def _pseudonymise() -> bool:
 
 
 def _md_literal(text: str) -> str:
-    """A file name shown as itself inside markdown (no links, colours or emphasis from it)."""
-    return "".join("\\" + c if c in "\\`*_[]()<>#|~:!{}" else c for c in text)
+    """A file name shown as itself inside markdown: a code span takes no links, colours or emphasis."""
+    return "`" + text.replace("`", "'") + "`"
 
 
 def kind_label(kind: str | None) -> str:
