@@ -18,6 +18,7 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from dashboard.forms import is_blank
 from dashboard.metrics.channels import GROUPS
 from dashboard.settings import set_setting
 from dashboard.store.db import Store
@@ -36,10 +37,6 @@ class Problem:
     field: str
     code: str
     params: dict[str, Any] = field(default_factory=dict)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip())
 
 
 def _currency_code(value: Any) -> str:
@@ -103,9 +100,9 @@ def _problems(row: int, exc: ValidationError, raw: dict[str, Any]) -> list[Probl
         code = error["type"] if error["type"] in {"required", "negative", "not_a_number", "bad_currency",
                                                   "end_before_start"} else _CODES.get(error["type"], "invalid")
         value = raw.get(name)
-        if _blank(value) and code != "end_before_start":  # an empty cell fails its type check: it is missing
+        if is_blank(value) and code != "end_before_start":  # an empty cell fails its type check: it is missing
             code = "required"
-        found.append(Problem(row, name, code, {"value": "" if _blank(value) else str(value),
+        found.append(Problem(row, name, code, {"value": "" if is_blank(value) else str(value),
                                                **{k: v for k, v in (error.get("ctx") or {}).items()
                                                   if isinstance(v, str)}}))
     return found
@@ -123,9 +120,9 @@ def validate_costs(rows: list[dict[str, Any]], default_currency: str) -> tuple[l
     entirely empty (a blank line the editor added) is ignored."""
     good, problems = [], []
     for index, raw in enumerate(rows, start=1):
-        if all(_blank(raw.get(name)) for name in COST_FIELDS):
+        if all(is_blank(raw.get(name)) for name in COST_FIELDS):
             continue
-        values = {k: (None if _blank(v) else v) for k, v in raw.items()}
+        values = {k: (None if is_blank(v) else v) for k, v in raw.items()}
         if values.get("currency") is None:
             values["currency"] = default_currency
         if values.get("date_end") is None:
@@ -181,10 +178,10 @@ def save_fx(store: Store, currency: str, rows: list[dict[str, Any]]) -> list[Pro
         return [Problem(0, "workspace_currency", "bad_currency", {"value": str(currency)})]
     rates, problems = {}, []
     for index, raw in enumerate(rows, start=1):
-        if _blank(raw.get("currency")) and _blank(raw.get("rate")):
+        if is_blank(raw.get("currency")) and is_blank(raw.get("rate")):
             continue
         try:
-            item = RateInput.model_validate({k: (None if _blank(v) else v) for k, v in raw.items()})
+            item = RateInput.model_validate({k: (None if is_blank(v) else v) for k, v in raw.items()})
         except ValidationError as exc:
             problems += [p if p.code != "invalid" else Problem(p.row, p.field, "not_positive", p.params)
                          for p in _problems(index, exc, raw)]
@@ -205,12 +202,12 @@ def save_channel_groups(store: Store, rows: list[dict[str, Any]]) -> list[Proble
     groups, problems = {}, []
     for index, raw in enumerate(rows, start=1):
         channel, group = raw.get("channel"), raw.get("group")
-        if _blank(channel) and _blank(group):
+        if is_blank(channel) and is_blank(group):
             continue
-        if _blank(channel):
+        if is_blank(channel):
             problems.append(Problem(index, "channel", "required", {"value": ""}))
         elif group not in GROUPS:
-            problems.append(Problem(index, "group", "bad_group", {"value": "" if _blank(group) else str(group)}))
+            problems.append(Problem(index, "group", "bad_group", {"value": "" if is_blank(group) else str(group)}))
         else:
             groups[str(channel).strip()] = group
     if problems:

@@ -52,6 +52,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from dashboard.alerts import ALERT_SCHEMA, alerts
+from dashboard.forms import is_blank
 from dashboard.metrics.content import count_posts, denominator_coverage, top_bottom
 from dashboard.metrics.filters import Filters, iso_week_period
 from dashboard.metrics.kpis import change, kpis, series
@@ -459,14 +460,6 @@ def _new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
 class ActionItem(BaseModel):
     """One action item. Errors carry a code (the error type) and parameters for the message."""
 
@@ -483,26 +476,26 @@ class ActionItem(BaseModel):
     @field_validator("id", mode="before")
     @classmethod
     def _id(cls, value: Any) -> Any:
-        return _new_id() if _blank(value) else str(value)
+        return _new_id() if is_blank(value) else str(value)
 
     @field_validator("owner", "due", "carried_from", "carried_to", mode="before")
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         if isinstance(value, datetime):
             return value.date()
-        return None if _blank(value) else value
+        return None if is_blank(value) else value
 
     @field_validator("text", mode="before")
     @classmethod
     def _required(cls, value: Any) -> Any:
-        if _blank(value):
+        if is_blank(value):
             raise PydanticCustomError("required", "a value is required")
         return str(value) if not isinstance(value, str) else value
 
     @field_validator("done", mode="before")
     @classmethod
     def _done(cls, value: Any) -> Any:
-        return False if _blank(value) else value
+        return False if is_blank(value) else value
 
     @field_validator("carried_from", "carried_to")
     @classmethod
@@ -549,7 +542,7 @@ def validate_items(rows: Iterable[Mapping[str, Any]]) -> tuple[list[ActionItem],
     errors: list[RowError] = []
     for index, row in enumerate(rows, start=1):
         row = dict(row)
-        if all(_blank(row.get(k)) or (k == "done" and not row.get(k)) for k in ("text", "owner", "due", "done")):
+        if all(is_blank(row.get(k)) or (k == "done" and not row.get(k)) for k in ("text", "owner", "due", "done")):
             continue
         try:
             items.append(ActionItem.model_validate(row))
@@ -605,7 +598,7 @@ def save_notes(store: Store, iso_week: str, notes: str | None, items: Iterable[M
     week meanwhile)."""
     label = parse_week(iso_week)[0]
     parsed, errors = validate_items(items)
-    text = "" if _blank(notes) else str(notes).strip()
+    text = "" if is_blank(notes) else str(notes).strip()
     if len(text) > NOTES_MAX:
         errors.insert(0, RowError(0, "notes", "string_too_long", {"max_length": NOTES_MAX}))
     seen: set[str] = set()

@@ -57,6 +57,7 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from dashboard.forms import is_blank
 from dashboard.ingest.platforms import KNOWN_PLATFORMS
 from dashboard.metrics.base import scope_sql
 from dashboard.metrics.comments import crisis_reply_minutes, negative_comment_share
@@ -178,14 +179,6 @@ def has_started(row: Mapping[str, Any], day: date) -> bool:
 
 # -- validation ----------------------------------------------------------------------------------
 
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
 class Target(BaseModel):
     """One target row. Errors carry a code (the error type) and parameters for the message."""
 
@@ -208,12 +201,12 @@ class Target(BaseModel):
                      mode="before")
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
-        return None if _blank(value) else value
+        return None if is_blank(value) else value
 
     @field_validator("metric", "period_type", "value", "period_start", mode="before")
     @classmethod
     def _required(cls, value: Any) -> Any:
-        if _blank(value):
+        if is_blank(value):
             raise PydanticCustomError("required", "a value is required")
         return value
 
@@ -480,7 +473,7 @@ def save_targets(store: Store, rows: Sequence[Mapping[str, Any]], editor: str | 
             old = stored.get(target.target_id)
             if old is None:
                 errors.append(RowError(index, "target_id", "target_gone"))
-            elif "updated_at" in row and not _blank(row.get("updated_at")) and \
+            elif "updated_at" in row and not is_blank(row.get("updated_at")) and \
                     not _same_instant(row.get("updated_at"), old["updated_at"]):
                 errors.append(RowError(index, "value", "changed_elsewhere",
                                        {"by": old["updated_by"] or "", "at": str(old["updated_at"])[:16]}))
