@@ -121,7 +121,8 @@ _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 _WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 _ZIP_OPEN_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError)
 # CRC mismatch, bad deflate stream, truncated data, encrypted member, unknown compression method
-_ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError)
+# RuntimeError covers encrypted members and NotImplementedError (unsupported compression)
+_ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError)
 
 
 def _is_zip(data: bytes) -> bool:
@@ -308,17 +309,7 @@ def _load_sheets(data: bytes) -> list[tuple[str, list[list], list]]:
 def _sheet_table(name: str, sheet_name: str, values: list[list], merged: list) -> Table | None:
     grid = [[_cell_text(value) for value in row] for row in values]
     _blank_merged_tails(grid, merged)
-    kept = [(index + 1, row) for index, row in enumerate(grid) if not _is_blank(row)]
-    if not kept:
-        return None
-    return Table(
-        source=name,
-        sheet=sheet_name,
-        rows=[row for _, row in kept],
-        line_numbers=[number for number, _ in kept],
-        encoding=None,
-        delimiter=None,
-    )
+    return _table(name, sheet_name, enumerate(grid, start=1))
 
 
 def _blank_merged_tails(grid: list[list[str]], merged: list) -> None:
@@ -528,6 +519,16 @@ def _markup_kind(text: str) -> str | None:
     return None
 
 
+def _table(source: str, sheet: str | None, numbered: Iterable[tuple[int, list[str]]],
+           encoding: str | None = None, delimiter: str | None = None) -> Table | None:
+    """A Table of the non-blank rows, each with the file's own row number; None if all are blank."""
+    kept = [(number, row) for number, row in numbered if not _is_blank(row)]
+    if not kept:
+        return None
+    return Table(source=source, sheet=sheet, rows=[row for _, row in kept],
+                 line_numbers=[number for number, _ in kept], encoding=encoding, delimiter=delimiter)
+
+
 def _read_html(name: str, text: str, encoding: str) -> list[Table]:
     parser = _TableParser()
     parser.feed(text)
@@ -535,18 +536,9 @@ def _read_html(name: str, text: str, encoding: str) -> list[Table]:
     tables = []
     for raw_rows in parser.finished_tables():
         grid = _lay_out(cells for _, cells in raw_rows)
-        kept = [(line, row) for (line, _), row in zip(raw_rows, grid, strict=True) if not _is_blank(row)]
-        if kept:
-            tables.append(
-                Table(
-                    source=name,
-                    sheet=None,
-                    rows=[row for _, row in kept],
-                    line_numbers=[line for line, _ in kept],
-                    encoding=encoding,
-                    delimiter=None,
-                )
-            )
+        table = _table(name, None, zip((line for line, _ in raw_rows), grid, strict=True), encoding)
+        if table is not None:
+            tables.append(table)
     if not tables:
         raise ReadError("no_table", name=name)
     return tables
@@ -684,17 +676,10 @@ def _read_delimited(name: str, text: str, encoding: str) -> Table:
         numbered = _parse_csv(lines, delimiter, first_line)
     else:
         numbered, delimiter = _parse_without_delimiter(lines, first_line)
-    kept = [(number, row) for number, row in numbered if not _is_blank(row)]
-    if not kept:
+    table = _table(name, None, numbered, encoding, delimiter)
+    if table is None:
         raise ReadError("no_table", name=name)
-    return Table(
-        source=name,
-        sheet=None,
-        rows=[row for _, row in kept],
-        line_numbers=[number for number, _ in kept],
-        encoding=encoding,
-        delimiter=delimiter,
-    )
+    return table
 
 
 def _sep_hint(line: str) -> str | None:
