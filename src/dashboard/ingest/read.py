@@ -121,7 +121,6 @@ _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 _WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 _ZIP_OPEN_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError)
 # CRC mismatch, bad deflate stream, truncated data, encrypted member, unknown compression method
-# RuntimeError also covers encrypted members and unsupported compression methods
 _ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError)
 
 
