@@ -1,11 +1,17 @@
 """Real browser timings: the app under `streamlit run`, Debian's Chromium driven by Playwright.
 
-For each page: a fresh browser session opens the page's URL; the time counted runs from the request
-to the moment the app is idle: the page title is drawn and the app's script state
+Each visit opens the page's URL in a new tab, which is a new Streamlit session; the time counted runs
+from the request to the moment the app is idle: the page title is drawn and the app's script state
 (`stApp[data-test-script-state]`) has been `notRunning`, with no running indicator, for half a second.
-The first visit of a page pays its queries (the server's cache is per data version); the second is
-what every later visitor gets. The streamlit process's peak resident memory is read from
-/proc/<pid>/status (VmHWM).
+Three visits per page:
+- returning browser, queries run: a browser that opened the app before (its HTTP cache holds
+  Streamlit's scripts, as a team member's browser does), first visit of the page since the data
+  changed, so the page's queries run (the server's cache is per data version);
+- returning browser, cached: the same browser again, now every query answered by the server's cache;
+- new browser: a browser profile that never opened the app (cold HTTP cache), queries cached.
+`floor` measures a bare two-line Streamlit app (bench/hello_app.py) the same three ways: what
+Streamlit itself costs on this machine before any page of ours runs. The streamlit process's peak
+resident memory is read from /proc/<pid>/status (VmHWM).
 """
 
 from __future__ import annotations
@@ -35,10 +41,10 @@ def free_port(start: int = 8790) -> int:
 
 
 @contextmanager
-def app_server(db: str, port: int):
+def app_server(db: str, port: int, script: Path = ROOT / "app.py"):
     env = {**os.environ, "DASHBOARD_DB": db, "PYTHONPATH": str(ROOT / "src")}
     log = open(Path(db).with_suffix(".streamlit.log"), "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.headless",
                                 "true", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -70,9 +76,12 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def _time_to_idle(browser, url: str, timeout: float) -> float:
-    context = browser.new_context(viewport={"width": 1440, "height": 1400}, locale="en-US")
-    page = context.new_page()
+def _new_profile(browser):
+    return browser.new_context(viewport={"width": 1440, "height": 1400}, locale="en-US")
+
+
+def _time_to_idle(profile, url: str, timeout: float) -> float:
+    page = profile.new_page()
     try:
         started = time.perf_counter()
         page.goto(url, wait_until="domcontentloaded", timeout=timeout * 1000)
@@ -91,11 +100,19 @@ def _time_to_idle(browser, url: str, timeout: float) -> float:
             time.sleep(0.05)
         return float("inf")
     finally:
-        context.close()
+        page.close()
+
+
+def _new_browser_visit(browser, url: str, timeout: float) -> float:
+    profile = _new_profile(browser)
+    try:
+        return _time_to_idle(profile, url, timeout)
+    finally:
+        profile.close()
 
 
 def measure(db: str, pages: list[str], warm_up: float = 240, timeout: float = 120) -> dict:
-    """{page: (first visit s, second visit s)}, plus the server's peak RSS in MB."""
+    """{"pages": {page: (returning + queries s, returning + cached s, new browser s)}, "peak_rss_mb": MB}."""
     from playwright.sync_api import sync_playwright
 
     port = free_port()
@@ -104,13 +121,35 @@ def measure(db: str, pages: list[str], warm_up: float = 240, timeout: float = 12
     with app_server(db, port) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            _time_to_idle(browser, f"{base}/data?lang=en", warm_up)  # first session: demo load, imports, etc.
+            returning = _new_profile(browser)
+            _time_to_idle(returning, f"{base}/data?lang=en", warm_up)  # first session: demo load, imports, etc.
             for page in pages:
                 url = f"{base}/{'' if page == 'overview' else page}?lang=en"
-                first = _time_to_idle(browser, url, timeout)
-                second = _time_to_idle(browser, url, timeout)
-                out["pages"][page] = (first, second)
+                queries = _time_to_idle(returning, url, timeout)
+                cached = _time_to_idle(returning, url, timeout)
+                out["pages"][page] = (queries, cached, _new_browser_visit(browser, url, timeout))
+            returning.close()
         finally:
             browser.close()
         out["peak_rss_mb"] = peak_rss_mb(server.pid)
     return out
+
+
+def measure_floor(scratch: str, visits: int = 3, timeout: float = 60) -> tuple[float, float, float]:
+    """Bare Streamlit (bench/hello_app.py): medians of a returning browser's visits (twice, as the
+    pages' first two columns) and of new browsers' visits."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    with app_server(scratch, port, ROOT / "bench" / "hello_app.py"), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            returning = _new_profile(browser)
+            _time_to_idle(returning, url, timeout)
+            warm = sorted(_time_to_idle(returning, url, timeout) for _ in range(visits))
+            cold = sorted(_new_browser_visit(browser, url, timeout) for _ in range(visits))
+            returning.close()
+        finally:
+            browser.close()
+    return warm[visits // 2], warm[visits // 2], cold[visits // 2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import pytest
@@ -30,7 +30,8 @@ def _workspace(store: Store) -> None:
         assert import_bytes(store, name, data, today=TODAY)[0].status == "imported"
     # an overlapping newer export: posts__replaced gets a row too
     newer = POSTS.replace(b",5,35%", b",9,40%")
-    assert import_bytes(store, "posts_v2.csv", newer, today=TODAY)[0].rows_updated == 2  # newer metrics_as_of
+    # read a day later: both rows carry a newer metrics_as_of, so both are updated
+    assert import_bytes(store, "posts_v2.csv", newer, today=TODAY + timedelta(days=1))[0].rows_updated == 2
     create_target(store, {"metric": "posts", "period_type": "week", "period_start": date(2026, 3, 2), "value": 7.0},
                   "ann")
 

@@ -83,10 +83,13 @@ def import_bytes(store: Store, name: str, data: bytes, *, account: str | None = 
         return [_fail(store, name, data, Issue(exc.code, name, params=exc.params))]
     if not members:  # an empty zip, or one holding nothing but __MACOSX/ and .DS_Store
         return [_fail(store, name, data, Issue("no_table", name))]
+    tz = workspace_tz(store)
     now = datetime.now(UTC)
+    if today and today < now.astimezone(tz).date():  # an import "as of" an earlier day: one clock for both
+        now = datetime(today.year, today.month, today.day, 23, 59, 59, tzinfo=tz).astimezone(UTC)
     if pseudonymise is None:
         pseudonymise = bool(get_setting(store, "pseudonymise"))
-    ctx_base = dict(tz=workspace_tz(store), today=today or now.astimezone(workspace_tz(store)).date(), now=now,
+    ctx_base = dict(tz=tz, today=today or now.astimezone(tz).date(), now=now,
                     account=account or get_setting(store, "default_account") or None,
                     salt=pseudonym_salt(store) if pseudonymise else None)
     specs = [*(extra_specs or []), *saved_specs(store), *ALL_SPECS]

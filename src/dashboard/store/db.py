@@ -62,11 +62,17 @@ class Cursor:
         self.raw.unregister(name)
 
 
+_DATA_VERSIONS: dict[str, int] = {}  # file -> data version, forgotten by every write to that file
+
+
 class Store:
     """One DuckDB database file. Readers get a fresh cursor per call; writers take the lock."""
 
     def __init__(self, path: str | os.PathLike[str]):
         self.path = str(path)
+        # one key per database file; in-memory and MotherDuck databases are not remembered
+        self._version_key = None if self.path == ":memory:" or self.path.startswith("md:") \
+            else os.path.realpath(self.path)
         self._write_lock = threading.RLock()
         self._conn = self._connect()
         self._migrate()
@@ -137,8 +143,17 @@ class Store:
 
     @property
     def data_version(self) -> int:
-        """Bumped by every write; caches key on it so a new import shows up at once."""
-        return int(self.scalar("SELECT value FROM settings WHERE key = '__data_version'") or 0)
+        """Bumped by every write; caches key on it so a new import shows up at once.
+
+        Pages ask for it once per cached call (20-30 times a view), so it is remembered per file
+        until a write in this process; no other process can write a local file this one holds
+        open (DuckDB locks it). A MotherDuck database can have other writers: read every time."""
+        known = _DATA_VERSIONS.get(self._version_key) if self._version_key else None
+        if known is None:
+            known = int(self.scalar("SELECT value FROM settings WHERE key = '__data_version'") or 0)
+            if self._version_key:
+                _DATA_VERSIONS[self._version_key] = known
+        return known
 
     # -- writing -----------------------------------------------------------------------------
     @contextmanager
@@ -162,6 +177,7 @@ class Store:
                 cur.run("ROLLBACK")
                 raise
         finally:
+            _DATA_VERSIONS.pop(self._version_key, None)
             cur.raw.close()
             self._write_lock.release()
 
