@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
@@ -45,16 +46,65 @@ def format_value(value: float | None, unit: str, lang: str) -> str:
     return fmt_number(value, lang)
 
 
+# -- figure pieces as plain dicts -------------------------------------------------------------------
+# Each builder assembles its traces and layout as dicts and validates them once in go.Figure: every
+# incremental update (update_layout, update_xaxes, add_trace ...) walks and validates Plotly's
+# object model again, several times the cost of the whole figure. Every chart here has one x and
+# one y axis, so 'xaxis' / 'yaxis' are all the axes there are.
+
+Traces = list[dict]
+
+
+def _merge(layout: dict, *updates: dict) -> dict:
+    """Merge `updates` into `layout` (in place) the way update_layout merges: nested dicts key by
+    key, anything else (lists too) replaced."""
+    for update in updates:
+        for key, value in update.items():
+            if isinstance(value, dict):
+                current = layout.get(key)
+                layout[key] = _merge(current if isinstance(current, dict) else {}, value)
+            else:
+                layout[key] = value
+    return layout
+
+
+def _figure(traces: Traces, layout: dict) -> go.Figure:
+    return go.Figure(data=traces, layout=layout)
+
+
+def _base_layout(height: int = 360, key: str = "chart") -> dict:
+    return {
+        "height": height, "margin": {"l": 8, "r": 8, "t": 36, "b": 8}, "font": {"family": FONT},
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "hovermode": "x unified",
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        "uirevision": key, "separators": ".,",  # the same in both languages
+        "xaxis": {"showgrid": False},
+        "yaxis": {"gridcolor": "rgba(128,128,128,0.2)", "zerolinecolor": "rgba(128,128,128,0.4)"},
+    }
+
+
 def base_layout(fig: go.Figure, lang: str, height: int = 360, key: str = "chart") -> go.Figure:
-    fig.update_layout(
-        height=height, margin=dict(l=8, r=8, t=36, b=8), font=dict(family=FONT),
-        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="x unified",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0), uirevision=key,
-        separators=".," if lang == "en" else ".,",
-    )
-    fig.update_xaxes(showgrid=False)
-    fig.update_yaxes(gridcolor="rgba(128,128,128,0.2)", zerolinecolor="rgba(128,128,128,0.4)")
+    """The house layout on a figure built elsewhere (the builders below start from _base_layout)."""
+    layout = _base_layout(height, key)
+    xaxis, yaxis = layout.pop("xaxis"), layout.pop("yaxis")
+    fig.update_layout(layout)
+    fig.update_xaxes(xaxis)
+    fig.update_yaxes(yaxis)
     return fig
+
+
+def _hover_trace(kind: str, customdata: list, **props) -> dict:
+    """A trace whose hover shows its formatted value and the trace name."""
+    return {"type": kind, **props, "customdata": customdata,
+            "hovertemplate": "%{customdata}<extra>%{fullData.name}</extra>"}
+
+
+def _split_by(frame: pl.DataFrame, column: str) -> list[tuple[Any, pl.DataFrame]]:
+    """(value, rows) per value of `column` in order of first appearance, in one pass rather than a
+    filter per value."""
+    if frame.is_empty():
+        return []
+    return [(part[column][0], part) for part in frame.partition_by(column, maintain_order=True)]
 
 
 def _axis_ticks(values: Sequence[float], unit: str, lang: str) -> dict:
@@ -79,63 +129,85 @@ def _nice_step(raw: float) -> float:
     return 10 * magnitude
 
 
+def _line_by_platform_spec(frame: pl.DataFrame, x: str, y: str, unit: str, lang: str, title: str = "",
+                           target: float | None = None, key: str = "line",
+                           names: dict[str, str] | None = None) -> tuple[Traces, dict]:
+    traces: Traces = []
+    for platform, part in _split_by(frame, "platform"):
+        values = part[y].to_list()
+        traces.append(_hover_trace(
+            "scatter", [format_value(v, unit, lang) for v in values],
+            x=part[x].to_list(), y=values, name=(names or {}).get(platform) or t(f"platform.{platform}", lang),
+            mode="lines+markers", line={"color": platform_colour(platform), "width": 2}, marker={"size": 4}))
+    ticks = _axis_ticks(frame[y].to_list() if not frame.is_empty() else [], unit, lang)
+    layout = _merge(_base_layout(key=key), {"title": {"text": title}, "yaxis": ticks})
+    if target is not None:
+        line, note = _target_line(target, unit, lang)
+        layout["shapes"], layout["annotations"] = [line], [note]
+    return traces, layout
+
+
 def line_by_platform(frame: pl.DataFrame, x: str, y: str, unit: str, lang: str, title: str = "",
                      target: float | None = None, key: str = "line", names: dict[str, str] | None = None) -> go.Figure:
     """One line per platform (frame columns: x, 'platform', y); `names` overrides the platform names
     (channel groups)."""
-    fig = go.Figure()
-    for platform in frame["platform"].unique(maintain_order=True).to_list() if not frame.is_empty() else []:
-        part = frame.filter(pl.col("platform") == platform)
-        values = part[y].to_list()
-        fig.add_trace(go.Scatter(
-            x=part[x].to_list(), y=values, name=(names or {}).get(platform) or t(f"platform.{platform}", lang),
-            mode="lines+markers",
-            line=dict(color=platform_colour(platform), width=2), marker=dict(size=4),
-            customdata=[format_value(v, unit, lang) for v in values],
-            hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
-    if target is not None:
-        add_target_line(fig, target, unit, lang)
-    fig.update_layout(title=title)
-    fig.update_yaxes(**_axis_ticks(frame[y].to_list() if not frame.is_empty() else [], unit, lang))
-    return base_layout(fig, lang, key=key)
+    return _figure(*_line_by_platform_spec(frame, x, y, unit, lang, title, target, key, names))
+
+
+def _target_line(target: float, unit: str, lang: str) -> tuple[dict, dict]:
+    """The dashed target line across the plot and its label at the left end (what add_hline draws)."""
+    line = {"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": target, "y1": target,
+            "line": {"color": "#E5484D", "dash": "dash", "width": 1.5}}
+    note = {"text": f"{t('chart.target', lang)} {format_value(target, unit, lang)}", "showarrow": False,
+            "xref": "x domain", "x": 0, "xanchor": "left", "yref": "y", "y": target, "yanchor": "bottom"}
+    return line, note
+
+
+def _append_to_layout(fig: go.Figure, **items: list[dict]) -> None:
+    """Append shapes / annotations to a built figure in one update. add_hline and add_hrect cost ten
+    times as much (they look for subplots to span); overwrite=True sets each list whole, where a plain
+    update would revisit every shape already there property by property."""
+    fig.update_layout({name: [*fig.layout[name], *added] for name, added in items.items()}, overwrite=True)
 
 
 def add_target_line(fig: go.Figure, target: float, unit: str, lang: str) -> go.Figure:
-    fig.add_hline(y=target, line=dict(color="#E5484D", dash="dash", width=1.5),
-                  annotation_text=f"{t('chart.target', lang)} {format_value(target, unit, lang)}",
-                  annotation_position="top left")
+    line, note = _target_line(target, unit, lang)
+    _append_to_layout(fig, shapes=[line], annotations=[note])
     return fig
 
 
 def add_target_band(fig: go.Figure, low: float, high: float) -> go.Figure:
     """The floor-to-stretch range of a target, shaded behind the data."""
-    fig.add_hrect(y0=low, y1=high, fillcolor="#E5484D", opacity=0.08, line_width=0, layer="below")
+    band = {"type": "rect", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": low, "y1": high,
+            "fillcolor": "#E5484D", "opacity": 0.08, "line": {"width": 0}, "layer": "below"}
+    _append_to_layout(fig, shapes=[band])
     return fig
+
+
+def _stacked_bars_spec(frame: pl.DataFrame, x: str, parts: Sequence[str], lang: str, title: str = "",
+                       colours: Sequence[str] | None = None, key: str = "bars") -> tuple[Traces, dict]:
+    palette = list(colours or _FALLBACK)
+    traces: Traces = []
+    for index, part in enumerate(parts):
+        values = frame[part].to_list() if part in frame.columns else []
+        traces.append(_hover_trace(
+            "bar", [format_value(v, "count", lang) for v in values], x=frame[x].to_list(), y=values,
+            name=t(f"field.{part}", lang), marker={"color": palette[index % len(palette)]}))
+    return traces, _merge(_base_layout(key=key), {"barmode": "relative", "title": {"text": title}})
 
 
 def stacked_bars(frame: pl.DataFrame, x: str, parts: Sequence[str], lang: str, title: str = "",
                  colours: Sequence[str] | None = None, key: str = "bars") -> go.Figure:
     """Stacked bars of several count columns (negative parts are drawn below zero)."""
-    fig = go.Figure()
-    palette = list(colours or _FALLBACK)
-    for index, part in enumerate(parts):
-        values = frame[part].to_list() if part in frame.columns else []
-        fig.add_trace(go.Bar(x=frame[x].to_list(), y=values, name=t(f"field.{part}", lang),
-                             marker_color=palette[index % len(palette)],
-                             customdata=[format_value(v, "count", lang) for v in values],
-                             hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
-    fig.update_layout(barmode="relative", title=title)
-    return base_layout(fig, lang, key=key)
+    return _figure(*_stacked_bars_spec(frame, x, parts, lang, title, colours, key))
 
 
 def sparkline(values: Sequence[float | None], colour: str = "#2F6FEB") -> go.Figure:
-    fig = go.Figure(go.Scatter(y=list(values), mode="lines", line=dict(color=colour, width=2),
-                               fill="tozeroy", fillcolor="rgba(47,111,235,0.08)", hoverinfo="skip"))
-    fig.update_layout(height=48, margin=dict(l=0, r=0, t=0, b=0), showlegend=False,
-                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
+    trace = {"type": "scatter", "y": list(values), "mode": "lines", "line": {"color": colour, "width": 2},
+             "fill": "tozeroy", "fillcolor": "rgba(47,111,235,0.08)", "hoverinfo": "skip"}
+    return _figure([trace], {"height": 48, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "showlegend": False,
+                             "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+                             "xaxis": {"visible": False}, "yaxis": {"visible": False}})
 
 
 # -- growth ---------------------------------------------------------------------------------------
@@ -160,19 +232,19 @@ def _span_ticks(values: Sequence[float | None], unit: str, lang: str) -> dict:
     return {"tickvals": ticks, "ticktext": [format_value(v, unit, lang) for v in ticks]}
 
 
-def _titled(fig: go.Figure, title: str) -> go.Figure:
+def _titled(title: str) -> dict:
     """The title in its own band above the legend (Plotly draws both top left otherwise)."""
-    if title:
-        fig.update_layout(title=dict(text=title, x=0, xanchor="left", xref="paper", y=0.985, yanchor="top",
-                                     font=dict(size=15)), margin=dict(t=76))
-    return fig
+    if not title:
+        return {}
+    return {"title": {"text": title, "x": 0, "xanchor": "left", "xref": "paper", "y": 0.985, "yanchor": "top",
+                      "font": {"size": 15}}, "margin": {"t": 76}}
 
 
-def _date_axis(fig: go.Figure, lang: str) -> go.Figure:
+def _date_axis(lang: str) -> dict:
     """Dates on the x axis written the way the language writes them (11月2日 in Chinese)."""
     if lang == "zh":
-        fig.update_xaxes(tickformat="%-m月%-d日\n%Y", hoverformat="%Y年%-m月%-d日")
-    return fig
+        return {"xaxis": {"tickformat": "%-m月%-d日\n%Y", "hoverformat": "%Y年%-m月%-d日"}}
+    return {}
 
 
 def _series_name(platform: str, account: str, single_account: bool, lang: str) -> str:
@@ -185,7 +257,7 @@ def followers_over_time(frame: pl.DataFrame, lang: str, title: str = "", key: st
     account, date, followers, followers_source). Reported days are drawn solid; derived and carried
     days dashed (with hollow markers on short series), and every hover says how the value was
     obtained."""
-    fig = go.Figure()
+    traces: Traces = []
     frame = frame.filter(pl.col("followers").is_not_null()) if not frame.is_empty() else frame
     pairs = frame.select("platform", "account").unique(maintain_order=True).rows() if not frame.is_empty() else []
     accounts_per_platform: dict[str, int] = {}
@@ -201,26 +273,26 @@ def followers_over_time(frame: pl.DataFrame, lang: str, title: str = "", key: st
         estimated = [s != "reported" for s in sources]
         any_estimated = any_estimated or any(estimated)
         # the whole series dashed underneath: it carries the hover for every day
-        fig.add_trace(go.Scatter(
-            x=dates, y=values, name=name, legendgroup=name, showlegend=False, mode="lines",
-            line=dict(color=colour, width=1.5, dash="dot"), customdata=labels,
-            hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
+        traces.append(_hover_trace(
+            "scatter", labels, x=dates, y=values, name=name, legendgroup=name, showlegend=False, mode="lines",
+            line={"color": colour, "width": 1.5, "dash": "dot"}))
         # reported days drawn solid on top (gaps where a value is derived or carried)
         solid = [v if not e else None for v, e in zip(values, estimated, strict=True)]
-        fig.add_trace(go.Scatter(
-            x=dates, y=solid, name=name, legendgroup=name, mode="lines", connectgaps=False,
-            line=dict(color=colour, width=2.5), hoverinfo="skip"))
+        traces.append({"type": "scatter", "x": dates, "y": solid, "name": name, "legendgroup": name,
+                       "mode": "lines", "connectgaps": False, "line": {"color": colour, "width": 2.5},
+                       "hoverinfo": "skip"})
         if any(estimated) and not all(estimated) and len(values) <= 120:
-            fig.add_trace(go.Scatter(
-                x=[d for d, e in zip(dates, estimated, strict=True) if e],
-                y=[v for v, e in zip(values, estimated, strict=True) if e],
-                name=name, legendgroup=name, showlegend=False, mode="markers", hoverinfo="skip",
-                marker=dict(symbol="circle-open", size=7, color=colour, line=dict(width=1.5))))
+            traces.append({
+                "type": "scatter", "x": [d for d, e in zip(dates, estimated, strict=True) if e],
+                "y": [v for v, e in zip(values, estimated, strict=True) if e],
+                "name": name, "legendgroup": name, "showlegend": False, "mode": "markers", "hoverinfo": "skip",
+                "marker": {"symbol": "circle-open", "size": 7, "color": colour, "line": {"width": 1.5}}})
     if any_estimated:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=t("growth.legend_estimated", lang),
-                                 line=dict(color="#8E8E93", width=1.5, dash="dot"), hoverinfo="skip"))
-    fig.update_yaxes(**_span_ticks(frame["followers"].to_list() if not frame.is_empty() else [], "count", lang))
-    return _date_axis(_titled(base_layout(fig, lang, key=key), title), lang)
+        traces.append({"type": "scatter", "x": [None], "y": [None], "mode": "lines",
+                       "name": t("growth.legend_estimated", lang),
+                       "line": {"color": "#8E8E93", "width": 1.5, "dash": "dot"}, "hoverinfo": "skip"})
+    ticks = _span_ticks(frame["followers"].to_list() if not frame.is_empty() else [], "count", lang)
+    return _figure(traces, _merge(_base_layout(key=key), {"yaxis": ticks}, _titled(title), _date_axis(lang)))
 
 
 def gained_lost_net(frame: pl.DataFrame, lang: str, title: str = "", key: str = "gained_lost") -> go.Figure:
@@ -236,17 +308,16 @@ def gained_lost_net(frame: pl.DataFrame, lang: str, title: str = "", key: str = 
         totals = frame.group_by("bucket", maintain_order=True).agg(
             known_sum("gained").alias("followers_gained"), (-known_sum("lost")).alias("followers_lost"),
             known_sum("net").alias("followers_net")).sort("bucket")
-    fig = stacked_bars(totals, "bucket", ["followers_gained", "followers_lost"], lang, title=title,
-                       colours=["#30A46C", "#E5484D"], key=key)
+    traces, layout = _stacked_bars_spec(totals, "bucket", ["followers_gained", "followers_lost"], lang, title=title,
+                                        colours=["#30A46C", "#E5484D"], key=key)
     net = totals["followers_net"].to_list()
-    fig.add_trace(go.Scatter(
-        x=totals["bucket"].to_list(), y=net, name=t("field.followers_net", lang), mode="lines+markers",
-        line=dict(color="#6E56CF", width=2.5), marker=dict(size=6),
-        customdata=[format_value(v, "count", lang) for v in net],
-        hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
+    traces.append(_hover_trace(
+        "scatter", [format_value(v, "count", lang) for v in net], x=totals["bucket"].to_list(), y=net,
+        name=t("field.followers_net", lang), mode="lines+markers", line={"color": "#6E56CF", "width": 2.5},
+        marker={"size": 6}))
     values = [*totals["followers_gained"].to_list(), *totals["followers_lost"].to_list(), *net]
-    fig.update_yaxes(**_axis_ticks([v for v in values if v is not None], "count", lang))
-    return _date_axis(_titled(fig, title), lang)
+    ticks = _axis_ticks([v for v in values if v is not None], "count", lang)
+    return _figure(traces, _merge(layout, {"yaxis": ticks}, _titled(title), _date_axis(lang)))
 
 
 def growth_rate_by_platform(frame: pl.DataFrame, lang: str, title: str = "", target: float | None = None,
@@ -256,8 +327,9 @@ def growth_rate_by_platform(frame: pl.DataFrame, lang: str, title: str = "", tar
     if not frame.is_empty():
         known = frame.group_by("platform").agg(pl.col("growth_rate").is_not_null().any().alias("_known"))
         frame = frame.join(known, on="platform").filter(pl.col("_known")).drop("_known")
-    fig = line_by_platform(frame, "bucket", "growth_rate", "rate", lang, title=title, target=target, key=key)
-    return _date_axis(_titled(fig, title), lang)
+    traces, layout = _line_by_platform_spec(frame, "bucket", "growth_rate", "rate", lang, title=title,
+                                            target=target, key=key)
+    return _figure(traces, _merge(layout, _titled(title), _date_axis(lang)))
 
 
 # -- content & engagement -------------------------------------------------------------------------
@@ -267,11 +339,11 @@ _PART_COLOURS = ("#E5484D", "#0090FF", "#30A46C", "#F76B15")
 _PLAN_COLOUR = "#1C2024"
 
 
-def _title_over_legend(fig: go.Figure) -> go.Figure:
-    """Room for the title above a one-row legend (base_layout puts both at the top edge)."""
-    fig.update_layout(margin=dict(t=76), title=dict(x=0, xanchor="left", y=0.985, yref="container", yanchor="top"),
-                      legend=dict(y=1.0, yanchor="bottom"))
-    return fig
+def _title_over_legend() -> dict:
+    """Room for the title above a one-row legend (the base layout puts both at the top edge)."""
+    return {"margin": {"t": 76}, "title": {"x": 0, "xanchor": "left", "y": 0.985, "yref": "container",
+                                           "yanchor": "top"},
+            "legend": {"y": 1.0, "yanchor": "bottom"}}
 
 
 def rate_label(denominator: str, lang: str) -> str:
@@ -286,12 +358,13 @@ def engagement_rate_lines(frame: pl.DataFrame, denominator: str, lang: str,
         known = frame.group_by("platform").agg(pl.col("engagement_rate").is_not_null().any().alias("known"))
         frame = frame.join(known, on="platform").filter(pl.col("known")).drop("known")
     label = rate_label(denominator, lang)
-    fig = line_by_platform(frame, "bucket", "engagement_rate", "rate", lang, title=label, key=key)
-    # a day without posts has no rate: the line joins the days that have one (markers show them)
-    fig.update_traces(connectgaps=True)
-    fig.update_layout(showlegend=True)
-    fig.update_yaxes(title_text=label, rangemode="tozero")
-    return _title_over_legend(fig)
+    traces, layout = _line_by_platform_spec(frame, "bucket", "engagement_rate", "rate", lang, title=label, key=key)
+    for trace in traces:
+        # a day without posts has no rate: the line joins the days that have one (markers show them)
+        trace["connectgaps"] = True
+    return _figure(traces, _merge(layout, {"showlegend": True,
+                                           "yaxis": {"title": {"text": label}, "rangemode": "tozero"}},
+                                  _title_over_legend()))
 
 
 def interactions_stacked(frame: pl.DataFrame, lang: str, key: str = "content_parts") -> go.Figure:
@@ -299,11 +372,11 @@ def interactions_stacked(frame: pl.DataFrame, lang: str, key: str = "content_par
     if "platform" in frame.columns and not frame.is_empty():
         frame = frame.group_by("bucket", maintain_order=True).agg(
             [pl.col(p).sum() for p in INTERACTION_PARTS if p in frame.columns]).sort("bucket")
-    fig = stacked_bars(frame, "bucket", [p for p in INTERACTION_PARTS if p in frame.columns], lang,
-                       title=t("content.chart_interactions", lang), colours=_PART_COLOURS, key=key)
-    fig.update_yaxes(**_axis_ticks([v for p in INTERACTION_PARTS if p in frame.columns
-                                    for v in frame[p].to_list()], "count", lang))
-    return _title_over_legend(fig)
+    traces, layout = _stacked_bars_spec(frame, "bucket", [p for p in INTERACTION_PARTS if p in frame.columns], lang,
+                                        title=t("content.chart_interactions", lang), colours=_PART_COLOURS, key=key)
+    ticks = _axis_ticks([v for p in INTERACTION_PARTS if p in frame.columns for v in frame[p].to_list()],
+                        "count", lang)
+    return _figure(traces, _merge(layout, {"yaxis": ticks}, _title_over_legend()))
 
 
 def content_type_bars(frame: pl.DataFrame, denominator: str, lang: str, key: str = "content_types") -> go.Figure:
@@ -312,17 +385,17 @@ def content_type_bars(frame: pl.DataFrame, denominator: str, lang: str, key: str
     labels = [f"{t(f'content.type.{c}', lang)} ({fmt_number(n, lang)})"
               for c, n in zip(frame["content_type"].to_list(), frame["posts"].to_list(), strict=True)] \
         if not frame.is_empty() else []
-    fig = go.Figure()
+    traces: Traces = []
     for column, name, colour in (("engagement_rate_median", t("content.rate_median", lang), "#2F6FEB"),
                                  ("engagement_rate_pooled", t("content.rate_pooled", lang), "#9EB9F3")):
         values = frame[column].to_list() if not frame.is_empty() else []
-        fig.add_trace(go.Bar(x=labels, y=values, name=name, marker_color=colour,
-                             customdata=[fmt_percent(v, 2) for v in values],
-                             hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
+        traces.append(_hover_trace("bar", [fmt_percent(v, 2) for v in values], x=labels, y=values, name=name,
+                                   marker={"color": colour}))
     label = t("content.types_title", lang, denominator=t(f"denominator.{denominator}", lang))
-    fig.update_layout(barmode="group", title=label)
-    fig.update_yaxes(tickformat=".1%", title_text=rate_label(denominator, lang), rangemode="tozero")
-    return _title_over_legend(base_layout(fig, lang, key=key))
+    return _figure(traces, _merge(_base_layout(key=key), {
+        "barmode": "group", "title": {"text": label},
+        "yaxis": {"tickformat": ".1%", "title": {"text": rate_label(denominator, lang)}, "rangemode": "tozero"},
+    }, _title_over_legend()))
 
 
 def engagement_heatmap_chart(frame: pl.DataFrame, denominator: str, tz: str, lang: str,
@@ -337,52 +410,49 @@ def engagement_heatmap_chart(frame: pl.DataFrame, denominator: str, tz: str, lan
         z[day][hour] = row["engagement_rate_median"]
         hover[day][hour] = t("content.heatmap_hover", lang, weekday=weekdays[day], hour=f"{hour:02d}",
                              rate=fmt_percent(row["engagement_rate_median"], 2), posts=row["posts"])
-    fig = go.Figure(go.Heatmap(
-        z=z, x=list(range(24)), y=weekdays, customdata=hover, hovertemplate="%{customdata}<extra></extra>",
-        colorscale=[[0, "#EAF1FF"], [0.5, "#6E9BF5"], [1, "#123EA8"]], hoverongaps=False, xgap=2, ygap=2,
-        colorbar=dict(tickformat=".1%", thickness=12, outlinewidth=0)))
-    fig.update_layout(title=t("content.heatmap_title", lang, denominator=t(f"denominator.{denominator}", lang)),
-                      hovermode="closest")
-    base_layout(fig, lang, height=320, key=key)
-    fig.update_layout(hovermode="closest")
-    fig.update_xaxes(title_text=t("content.hour_axis", lang, tz=tz), tickmode="array", tickvals=list(range(0, 24, 2)),
-                     ticktext=[f"{h:02d}" for h in range(0, 24, 2)], range=[-0.5, 23.5])
-    fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)", type="category")
-    return fig
+    heatmap = {"type": "heatmap", "z": z, "x": list(range(24)), "y": weekdays, "customdata": hover,
+               "hovertemplate": "%{customdata}<extra></extra>",
+               "colorscale": [[0, "#EAF1FF"], [0.5, "#6E9BF5"], [1, "#123EA8"]], "hoverongaps": False,
+               "xgap": 2, "ygap": 2, "colorbar": {"tickformat": ".1%", "thickness": 12, "outlinewidth": 0}}
+    return _figure([heatmap], _merge(_base_layout(height=320, key=key), {
+        "title": {"text": t("content.heatmap_title", lang, denominator=t(f"denominator.{denominator}", lang))},
+        "hovermode": "closest",
+        "xaxis": {"title": {"text": t("content.hour_axis", lang, tz=tz)}, "tickmode": "array",
+                  "tickvals": list(range(0, 24, 2)), "ticktext": [f"{h:02d}" for h in range(0, 24, 2)],
+                  "range": [-0.5, 23.5]},
+        "yaxis": {"autorange": "reversed", "gridcolor": "rgba(0,0,0,0)", "type": "category"},
+    }))
 
 
 def cadence_bars(frame: pl.DataFrame, lang: str, key: str = "content_cadence") -> go.Figure:
     """Posts per ISO week per platform (grouped bars) with the plan as a dash over each bar.
     Frame: iso_week, platform, posts, plan (null: no plan)."""
-    fig = go.Figure()
-    platforms = frame["platform"].unique(maintain_order=True).to_list() if not frame.is_empty() else []
-    for platform in platforms:
-        part = frame.filter(pl.col("platform") == platform)
+    traces: Traces = []
+    parts = _split_by(frame, "platform")
+    for platform, part in parts:
         posts = part["posts"].to_list()
-        fig.add_trace(go.Bar(
-            x=part["iso_week"].to_list(), y=posts, name=t(f"platform.{platform}", lang),
-            marker_color=platform_colour(platform), offsetgroup=platform, legendgroup=platform,
-            customdata=[format_value(v, "count", lang) for v in posts],
-            hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
+        traces.append(_hover_trace(
+            "bar", [format_value(v, "count", lang) for v in posts], x=part["iso_week"].to_list(), y=posts,
+            name=t(f"platform.{platform}", lang), marker={"color": platform_colour(platform)},
+            offsetgroup=platform, legendgroup=platform))
     plan_shown = False
-    for platform in platforms:  # after the bars, so 'Plan' comes last in the legend
-        part = frame.filter(pl.col("platform") == platform)
+    for platform, part in parts:  # after the bars, so 'Plan' comes last in the legend
         name = t(f"platform.{platform}", lang)
         plans = part["plan"].to_list()
         if any(p is not None for p in plans):
-            fig.add_trace(go.Scatter(
-                x=part["iso_week"].to_list(), y=plans, mode="markers", offsetgroup=platform,
-                name=t("content.plan", lang), legendgroup="plan", showlegend=not plan_shown,
-                marker=dict(symbol="line-ew-open", size=26, color=_PLAN_COLOUR, line=dict(width=3, color=_PLAN_COLOUR)),
-                customdata=[f"{name}: {fmt_number(p, lang)}" for p in plans],
-                hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
+            traces.append(_hover_trace(
+                "scatter", [f"{name}: {fmt_number(p, lang)}" for p in plans], x=part["iso_week"].to_list(), y=plans,
+                mode="markers", offsetgroup=platform, name=t("content.plan", lang), legendgroup="plan",
+                showlegend=not plan_shown,
+                marker={"symbol": "line-ew-open", "size": 26, "color": _PLAN_COLOUR,
+                        "line": {"width": 3, "color": _PLAN_COLOUR}}))
             plan_shown = True
-    fig.update_layout(barmode="group", scattermode="group", title=t("content.cadence_title", lang))
-    fig.update_xaxes(type="category")
     values = [v for c in ("posts", "plan") for v in (frame[c].to_list() if not frame.is_empty() else [])
               if v is not None]
-    fig.update_yaxes(**_axis_ticks(values, "count", lang), rangemode="tozero")
-    return _title_over_legend(base_layout(fig, lang, key=key))
+    return _figure(traces, _merge(_base_layout(key=key), {
+        "barmode": "group", "scattermode": "group", "title": {"text": t("content.cadence_title", lang)},
+        "xaxis": {"type": "category"}, "yaxis": {**_axis_ticks(values, "count", lang), "rangemode": "tozero"},
+    }, _title_over_legend()))
 
 
 # -- channels ---------------------------------------------------------------------------------------
@@ -390,53 +460,57 @@ def cadence_bars(frame: pl.DataFrame, lang: str, key: str = "content_cadence") -
 def share_comparison(labels: Sequence[str], cost_share: Sequence[float | None],
                      conversion_share: Sequence[float | None], lang: str, key: str = "channel_shares") -> go.Figure:
     """Share of the budget beside share of the conversions, one pair of bars per channel."""
-    fig = go.Figure()
+    traces: Traces = []
     for values, name, colour in ((cost_share, t("channels.share_cost", lang), "#F76B15"),
                                  (conversion_share, t("channels.share_conversions", lang), "#12A594")):
         text = [fmt_percent(v, 0) for v in values]
-        fig.add_trace(go.Bar(y=list(labels), x=[v if v is not None else 0 for v in values], name=name,
-                             orientation="h", marker_color=colour, text=text, textposition="outside",
-                             customdata=text, hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
-    fig.update_layout(barmode="group", yaxis=dict(autorange="reversed"))
+        traces.append(_hover_trace("bar", text, y=list(labels), x=[v if v is not None else 0 for v in values],
+                                   name=name, orientation="h", marker={"color": colour}, text=text,
+                                   textposition="outside"))
     top = max([v for v in (*cost_share, *conversion_share) if v is not None] or [0])
-    fig.update_xaxes(tickformat=".0%", range=[0, max(top * 1.18, 0.05)])  # room for the labels
-    base_layout(fig, lang, height=max(240, 64 * len(labels) + 90), key=key)
-    return fig.update_layout(hovermode="y unified")
+    return _figure(traces, _merge(_base_layout(height=max(240, 64 * len(labels) + 90), key=key), {
+        "barmode": "group", "hovermode": "y unified", "yaxis": {"autorange": "reversed"},
+        "xaxis": {"tickformat": ".0%", "range": [0, max(top * 1.18, 0.05)]},  # room for the labels
+    }))
 
 
 def channel_trend_chart(frame: pl.DataFrame, y: str, unit: str, lang: str, names: dict[str, str],
                         key: str = "channel_trend") -> go.Figure:
     """One line per channel or group over time (frame: bucket, platform, y)."""
-    return _date_axis(line_by_platform(frame, "bucket", y, unit, lang, key=key, names=names), lang)
+    traces, layout = _line_by_platform_spec(frame, "bucket", y, unit, lang, key=key, names=names)
+    return _figure(traces, _merge(layout, _date_axis(lang)))
 
 
 def cost_return_scatter(frame: pl.DataFrame, y: str, y_unit: str, lang: str, names: dict[str, str],
                         x_title: str, y_title: str, key: str = "campaign_scatter") -> go.Figure:
     """One point per campaign (frame: channel, label, spend, y, roas): spend across, return up, one
     colour per channel; against conversion value, the break-even diagonal (ROAS 1)."""
-    fig = go.Figure()
+    traces: Traces = []
     data = frame.filter(pl.col("spend").is_not_null() & pl.col(y).is_not_null())
-    for channel in data["channel"].unique(maintain_order=True).to_list():
-        part = data.filter(pl.col("channel") == channel)
-        fig.add_trace(go.Scatter(
-            x=part["spend"].to_list(), y=part[y].to_list(), mode="markers", name=names.get(channel, channel),
-            marker=dict(color=platform_colour(channel), size=13, opacity=0.85, line=dict(width=1, color="white")),
-            customdata=[[html.escape(r["label"]), format_value(r["spend"], "money", lang),
-                         format_value(r[y], y_unit, lang), format_value(r["roas"], "multiple", lang)]
-                        for r in part.iter_rows(named=True)],
-            hovertemplate=(f"<b>%{{customdata[0]}}</b><br>{html.escape(x_title)}: %{{customdata[1]}}<br>"
-                           f"{html.escape(y_title)}: %{{customdata[2]}}<br>ROAS %{{customdata[3]}}"
-                           "<extra>%{fullData.name}</extra>")))
+    for channel, part in _split_by(data, "channel"):
+        traces.append({
+            "type": "scatter", "x": part["spend"].to_list(), "y": part[y].to_list(), "mode": "markers",
+            "name": names.get(channel, channel),
+            "marker": {"color": platform_colour(channel), "size": 13, "opacity": 0.85,
+                       "line": {"width": 1, "color": "white"}},
+            "customdata": [[html.escape(r["label"]), format_value(r["spend"], "money", lang),
+                            format_value(r[y], y_unit, lang), format_value(r["roas"], "multiple", lang)]
+                           for r in part.iter_rows(named=True)],
+            "hovertemplate": (f"<b>%{{customdata[0]}}</b><br>{html.escape(x_title)}: %{{customdata[1]}}<br>"
+                              f"{html.escape(y_title)}: %{{customdata[2]}}<br>ROAS %{{customdata[3]}}"
+                              "<extra>%{fullData.name}</extra>")})
     if y == "conversion_value" and not data.is_empty():
         top = max(data["spend"].max(), data[y].max())
-        fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name=t("channels.break_even", lang),
-                                 line=dict(color="#8E8E93", dash="dash", width=1), hoverinfo="skip"))
-    fig.update_xaxes(title=x_title, rangemode="tozero",
-                     **_axis_ticks(data["spend"].to_list() if not data.is_empty() else [], "money", lang))
-    fig.update_yaxes(title=y_title, rangemode="tozero",
-                     **_axis_ticks(data[y].to_list() if not data.is_empty() else [], y_unit, lang))
-    base_layout(fig, lang, height=420, key=key)
-    return fig.update_layout(hovermode="closest")
+        traces.append({"type": "scatter", "x": [0, top], "y": [0, top], "mode": "lines",
+                       "name": t("channels.break_even", lang),
+                       "line": {"color": "#8E8E93", "dash": "dash", "width": 1}, "hoverinfo": "skip"})
+    return _figure(traces, _merge(_base_layout(height=420, key=key), {
+        "hovermode": "closest",
+        "xaxis": {"title": {"text": x_title}, "rangemode": "tozero",
+                  **_axis_ticks(data["spend"].to_list() if not data.is_empty() else [], "money", lang)},
+        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero",
+                  **_axis_ticks(data[y].to_list() if not data.is_empty() else [], y_unit, lang)},
+    }))
 
 
 # -- lifecycle ------------------------------------------------------------------------------------
@@ -463,49 +537,46 @@ def lifecycle_flows_chart(frame: pl.DataFrame, lang: str, title: str = "", perio
     below it, churned as a line below zero; a period not yet complete is drawn lighter."""
     parts = ("new", "retained", "resurrected", "dormant")
     shown = frame.rename({p: f"lifecycle_{p}" for p in parts})
-    fig = stacked_bars(shown, "period_start", [f"lifecycle_{p}" for p in parts], lang, title=title,
-                       colours=[LIFECYCLE_COLOURS[p] for p in parts], key=key)
+    traces, layout = _stacked_bars_spec(shown, "period_start", [f"lifecycle_{p}" for p in parts], lang, title=title,
+                                        colours=[LIFECYCLE_COLOURS[p] for p in parts], key=key)
     complete = frame["complete"].to_list() if not frame.is_empty() else []
-    fig.update_traces(marker_opacity=[1.0 if c else 0.45 for c in complete])
+    for trace in traces:
+        trace["marker"]["opacity"] = [1.0 if c else 0.45 for c in complete]
+    starts = frame["period_start"].to_list() if not frame.is_empty() else []
     churned = frame["churned"].to_list() if not frame.is_empty() else []
-    fig.add_trace(go.Scatter(
-        x=frame["period_start"].to_list() if not frame.is_empty() else [], y=[-v for v in churned],
+    traces.append(_hover_trace(
+        "scatter", [format_value(v, "count", lang) for v in churned], x=starts, y=[-v for v in churned],
         name=t("field.lifecycle_churned", lang), mode="lines+markers",
-        line=dict(color=LIFECYCLE_COLOURS["churned"], width=2, dash="dot"), marker=dict(size=6),
-        customdata=[format_value(v, "count", lang) for v in churned],
-        hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
+        line={"color": LIFECYCLE_COLOURS["churned"], "width": 2, "dash": "dot"}, marker={"size": 6}))
     active = frame["active"].to_list() if not frame.is_empty() else []
-    fig.add_trace(go.Scatter(
-        x=frame["period_start"].to_list() if not frame.is_empty() else [], y=active, mode="markers",
-        name=t("lifecycle.flow.active", lang), marker=dict(symbol="line-ew-open", size=18, color="#1C2024",
-                                                          line=dict(width=2, color="#1C2024")),
-        customdata=[format_value(v, "count", lang) for v in active],
-        hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
+    traces.append(_hover_trace(
+        "scatter", [format_value(v, "count", lang) for v in active], x=starts, y=active, mode="markers",
+        name=t("lifecycle.flow.active", lang),
+        marker={"symbol": "line-ew-open", "size": 18, "color": "#1C2024",
+                "line": {"width": 2, "color": "#1C2024"}}))
     values = [v for p in parts for v in (frame[p].to_list() if not frame.is_empty() else [])]
     values += [-v for v in churned] + active
-    fig.update_yaxes(**_axis_ticks(values, "count", lang))
-    _date_axis(fig, lang)
+    _merge(layout, {"yaxis": _axis_ticks(values, "count", lang)}, _date_axis(lang))
     if period == "month":  # one tick per bar, named by its month
-        fig.update_xaxes(dtick="M1", tickformat="%Y年%-m月" if lang == "zh" else "%b %Y")
-    return _title_over_legend(fig)
+        _merge(layout, {"xaxis": {"dtick": "M1", "tickformat": "%Y年%-m月" if lang == "zh" else "%b %Y"}})
+    return _figure(traces, _merge(layout, _title_over_legend()))
 
 
 def active_users_chart(frame: pl.DataFrame, lang: str, title: str = "", key: str = "lifecycle_active") -> go.Figure:
     """DAU, WAU and MAU per day (metrics.lifecycle.active_users)."""
-    fig = go.Figure()
+    traces: Traces = []
+    days = frame["day"].to_list() if not frame.is_empty() else []
     for column, colour, label in (("mau", "#9EB9F3", "lifecycle.mau"), ("wau", "#2F6FEB", "lifecycle.wau"),
                                   ("dau", "#123EA8", "lifecycle.dau")):
         values = frame[column].to_list() if not frame.is_empty() else []
-        fig.add_trace(go.Scatter(
-            x=frame["day"].to_list() if not frame.is_empty() else [], y=values, name=t(label, lang),
-            mode="lines", line=dict(color=colour, width=2.5 if column == "dau" else 2),
-            customdata=[format_value(v, "count", lang) for v in values],
-            hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
-    fig.update_layout(title=title)
-    fig.update_yaxes(rangemode="tozero", **_axis_ticks(
-        [v for c in ("dau", "wau", "mau") for v in (frame[c].to_list() if not frame.is_empty() else [])],
-        "count", lang))
-    return _title_over_legend(_date_axis(base_layout(fig, lang, height=320, key=key), lang))
+        traces.append(_hover_trace(
+            "scatter", [format_value(v, "count", lang) for v in values], x=days, y=values, name=t(label, lang),
+            mode="lines", line={"color": colour, "width": 2.5 if column == "dau" else 2}))
+    values = [v for c in ("dau", "wau", "mau") for v in (frame[c].to_list() if not frame.is_empty() else [])]
+    ticks = _axis_ticks(values, "count", lang)
+    return _figure(traces, _merge(_base_layout(height=320, key=key), {
+        "title": {"text": title}, "yaxis": {"rangemode": "tozero", **ticks},
+    }, _date_axis(lang), _title_over_legend()))
 
 
 def funnel_chart(frame: pl.DataFrame, lang: str, title: str = "", key: str = "lifecycle_funnel") -> go.Figure:
@@ -519,14 +590,13 @@ def funnel_chart(frame: pl.DataFrame, lang: str, title: str = "", key: str = "li
                rate=fmt_percent(s["rate_from_previous"], 1), overall=fmt_percent(s["rate_from_start"], 1),
                median=format_days(s["median_days_from_previous"], lang))
              for s, label in zip(steps, labels, strict=True)]
-    fig = go.Figure(go.Funnel(
-        y=labels, x=[s["users"] for s in steps], text=text, textinfo="text", textposition="inside",
-        customdata=hover, hovertemplate="%{customdata}<extra></extra>",
-        marker=dict(color=["#123EA8", "#2F6FEB", "#6E9BF5", "#30A46C"][: len(steps)]),
-        connector=dict(line=dict(color="rgba(128,128,128,0.4)", width=1))))
-    fig.update_layout(title=title)
-    base_layout(fig, lang, height=320, key=key)
-    return _title_over_legend(fig.update_layout(hovermode="closest", showlegend=False))
+    funnel = {"type": "funnel", "y": labels, "x": [s["users"] for s in steps], "text": text, "textinfo": "text",
+              "textposition": "inside", "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
+              "marker": {"color": ["#123EA8", "#2F6FEB", "#6E9BF5", "#30A46C"][: len(steps)]},
+              "connector": {"line": {"color": "rgba(128,128,128,0.4)", "width": 1}}}
+    return _figure([funnel], _merge(_base_layout(height=320, key=key), {
+        "title": {"text": title}, "hovermode": "closest", "showlegend": False,
+    }, _title_over_legend()))
 
 
 def cohort_heatmap(frame: pl.DataFrame, value: str, unit: str, period: str, lang: str, title: str = "",
@@ -555,17 +625,18 @@ def cohort_heatmap(frame: pl.DataFrame, value: str, unit: str, period: str, lang
                             users=fmt_number(r["users"], lang), size=fmt_number(r["cohort_size"], lang))
         else:
             hover[i][j] = t("lifecycle.heatmap_hover_money", lang, cohort=labels[i], age=age_names[j], value=shown)
-    fig = go.Figure(go.Heatmap(
-        z=z, x=age_names, y=labels, text=text, texttemplate="%{text}", customdata=hover,
-        hovertemplate="%{customdata}<extra></extra>", colorscale=_COHORT_SCALE, hoverongaps=False,
-        xgap=2, ygap=2, zmin=0, zmax=1 if unit == "rate" else None,
-        colorbar=dict(tickformat=".0%" if unit == "rate" else None, thickness=12, outlinewidth=0)))
-    fig.update_layout(title=title)
-    base_layout(fig, lang, height=max(260, 90 + 28 * len(labels)), key=key)
-    fig.update_layout(hovermode="closest")
-    fig.update_xaxes(side="top", type="category", title_text=t(f"lifecycle.age_axis.{period}", lang))
-    fig.update_yaxes(autorange="reversed", type="category", gridcolor="rgba(0,0,0,0)")
-    return fig
+    heatmap = {"type": "heatmap", "z": z, "x": age_names, "y": labels, "text": text, "texttemplate": "%{text}",
+               "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>", "colorscale": _COHORT_SCALE,
+               "hoverongaps": False, "xgap": 2, "ygap": 2, "zmin": 0,
+               "colorbar": {"thickness": 12, "outlinewidth": 0}}
+    if unit == "rate":
+        heatmap["zmax"] = 1
+        heatmap["colorbar"]["tickformat"] = ".0%"
+    return _figure([heatmap], _merge(_base_layout(height=max(260, 90 + 28 * len(labels)), key=key), {
+        "title": {"text": title}, "hovermode": "closest",
+        "xaxis": {"side": "top", "type": "category", "title": {"text": t(f"lifecycle.age_axis.{period}", lang)}},
+        "yaxis": {"autorange": "reversed", "type": "category", "gridcolor": "rgba(0,0,0,0)"},
+    }))
 
 
 # -- weekly review ----------------------------------------------------------------------------------
@@ -575,16 +646,15 @@ def week_over_week(frame: pl.DataFrame, column: str, unit: str, lang: str, title
     """One metric day by day, last week's bar beside this week's for each weekday (frame:
     review.daily_comparison: weekday 0-6, `column` this week, `column`_last last week)."""
     days = [t(f"weekday.{d}", lang) for d in frame["weekday"].to_list()] if not frame.is_empty() else []
-    fig = go.Figure()
+    traces: Traces = []
     shown: list[float | None] = []
     for name, source, colour in ((t("review.last_week", lang), f"{column}_last", "#9EB9F3"),
                                  (t("review.this_week", lang), column, "#2F6FEB")):
         values = frame[source].to_list() if source in frame.columns else []
         shown += values
-        fig.add_trace(go.Bar(x=days, y=values, name=name, marker_color=colour,
-                             customdata=[format_value(v, unit, lang) for v in values],
-                             hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
-    fig.update_layout(barmode="group", title=title)
-    fig.update_xaxes(type="category")
-    fig.update_yaxes(rangemode="tozero", **_axis_ticks(shown, unit, lang))
-    return _title_over_legend(base_layout(fig, lang, height=300, key=key))
+        traces.append(_hover_trace("bar", [format_value(v, unit, lang) for v in values], x=days, y=values,
+                                   name=name, marker={"color": colour}))
+    return _figure(traces, _merge(_base_layout(height=300, key=key), {
+        "barmode": "group", "title": {"text": title}, "xaxis": {"type": "category"},
+        "yaxis": {"rangemode": "tozero", **_axis_ticks(shown, unit, lang)},
+    }, _title_over_legend()))
