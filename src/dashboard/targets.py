@@ -59,7 +59,7 @@ from pydantic_core import PydanticCustomError
 
 from dashboard.forms import is_blank
 from dashboard.ingest.platforms import KNOWN_PLATFORMS
-from dashboard.metrics.base import scope_sql
+from dashboard.metrics.base import scope_sql, utc_window
 from dashboard.metrics.comments import crisis_reply_minutes, negative_comment_share
 from dashboard.metrics.filters import Filters
 from dashboard.metrics.kpis import kpis
@@ -106,12 +106,16 @@ def count_short_videos(store: Store, filters: Filters) -> float | None:
     (workspace days); None while the scope has no post at all up to the period's end (nothing
     imported yet), 0 when it has posts but no short video in the period."""
     scope, params = scope_sql(filters)
-    known, short = store.rows(
-        f"""SELECT count(*), count(*) FILTER (WHERE content_type = 'short_video' AND day >= ?)
+    low, high = utc_window(filters.start, filters.end)
+    # posts before the UTC window all fall on earlier local days: counted without converting times
+    earlier, known, short = store.rows(
+        f"""SELECT (SELECT count(*) FROM posts WHERE published_at < ? AND {scope}),
+                   count(*) FILTER (WHERE day <= ?),
+                   count(*) FILTER (WHERE content_type = 'short_video' AND day BETWEEN ? AND ?)
             FROM (SELECT content_type, CAST(timezone(?, published_at) AS DATE) AS day FROM posts
-                  WHERE published_at IS NOT NULL AND {scope}) WHERE day <= ?""",
-        [filters.start, filters.tz, *params, filters.end])[0]
-    return float(short) if known else None
+                  WHERE published_at >= ? AND published_at < ? AND {scope})""",
+        [low, *params, filters.end, filters.start, filters.end, filters.tz, low, high, *params])[0]
+    return float(short) if earlier or known else None
 
 
 EXTRA_METRICS: dict[str, ExtraMetric] = {m.key: m for m in [

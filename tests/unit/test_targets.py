@@ -446,3 +446,20 @@ def test_statuses_for_tiles_follow_the_platform_filter(store):
     only_x = T.statuses_for(store, Filters(date(2026, 3, 1), date(2026, 3, 1), platforms=("x",)), keys)
     assert (only_x["engagement_rate"]["target"], only_x["engagement_rate"]["status"]) == (0.06, "on_track")
     assert T.statuses_for(store, Filters(date(2026, 3, 1), date(2026, 3, 1), platforms=("x", "douyin")), keys) == {}
+
+
+def test_short_videos_count_by_workspace_day_at_the_edges_of_the_period(store):
+    """Week 2026-03-02..08 in Asia/Shanghai (UTC+8): a post at 2026-03-01 17:00 UTC is 03-02 01:00
+    local (in); 03-08 16:30 UTC is 03-09 00:30 local (out); one from January only proves posts exist."""
+    rows = [("x", "a", "jan", datetime(2026, 1, 5, 10, tzinfo=UTC), "short_video"),
+            ("x", "a", "edge_in", datetime(2026, 3, 1, 17, tzinfo=UTC), "short_video"),
+            ("x", "a", "mid", datetime(2026, 3, 4, 3, tzinfo=UTC), "short_video"),
+            ("x", "a", "image", datetime(2026, 3, 5, 3, tzinfo=UTC), "image"),
+            ("x", "a", "edge_out", datetime(2026, 3, 8, 16, 30, tzinfo=UTC), "short_video")]
+    put(store, "posts", ("platform", "account", "post_id", "published_at", "content_type"), rows)
+    week = Filters(start=date(2026, 3, 2), end=date(2026, 3, 8), tz="Asia/Shanghai")
+    assert T.count_short_videos(store, week) == 2.0  # edge_in and mid
+    later = Filters(start=date(2026, 3, 16), end=date(2026, 3, 22), tz="Asia/Shanghai")
+    assert T.count_short_videos(store, later) == 0.0  # posts exist before, none in the period
+    earlier = Filters(start=date(2025, 12, 1), end=date(2025, 12, 7), tz="Asia/Shanghai")
+    assert T.count_short_videos(store, earlier) is None  # nothing imported up to that period's end
