@@ -140,7 +140,7 @@ def _line_by_platform_spec(frame: pl.DataFrame, x: str, y: str, unit: str, lang:
             x=part[x].to_list(), y=values, name=(names or {}).get(platform) or t(f"platform.{platform}", lang),
             mode="lines+markers", line={"color": platform_colour(platform), "width": 2}, marker={"size": 4}))
     ticks = _axis_ticks(frame[y].to_list() if not frame.is_empty() else [], unit, lang)
-    layout = _merge(_base_layout(key=key), {"title": {"text": title}, "yaxis": ticks})
+    layout = _merge(_base_layout(key=key), {"title": {"text": title}, "yaxis": ticks}, _dates_on(frame, x, lang))
     if target is not None:
         line, note = _target_line(target, unit, lang)
         layout["shapes"], layout["annotations"] = [line], [note]
@@ -193,7 +193,8 @@ def _stacked_bars_spec(frame: pl.DataFrame, x: str, parts: Sequence[str], lang: 
         traces.append(_hover_trace(
             "bar", [format_value(v, "count", lang) for v in values], x=frame[x].to_list(), y=values,
             name=t(f"field.{part}", lang), marker={"color": palette[index % len(palette)]}))
-    return traces, _merge(_base_layout(key=key), {"barmode": "relative", "title": {"text": title}})
+    return traces, _merge(_base_layout(key=key), {"barmode": "relative", "title": {"text": title}},
+                          _dates_on(frame, x, lang))
 
 
 def stacked_bars(frame: pl.DataFrame, x: str, parts: Sequence[str], lang: str, title: str = "",
@@ -245,6 +246,11 @@ def _date_axis(lang: str) -> dict:
     if lang == "zh":
         return {"xaxis": {"tickformat": "%-m月%-d日\n%Y", "hoverformat": "%Y年%-m月%-d日"}}
     return {}
+
+
+def _dates_on(frame: pl.DataFrame, x: str, lang: str) -> dict:
+    """_date_axis when the x column holds dates (a category axis must keep its own labels)."""
+    return _date_axis(lang) if x in frame.columns and frame.schema[x].is_temporal() else {}
 
 
 def _series_name(platform: str, account: str, single_account: bool, lang: str) -> str:

@@ -67,3 +67,13 @@ def test_cadence_bars_draw_the_plan_once_in_the_legend():
     assert [p.showlegend for p in plans] == [True, False] and plans[0].name == "Plan"
     no_plan = cadence_bars(frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("plan")), "en")
     assert all(t.type == "bar" for t in no_plan.data)
+
+
+def test_date_axes_are_written_the_chinese_way_in_chinese_only():
+    frame = pl.DataFrame({"bucket": [date(2026, 3, 2), date(2026, 3, 3)], "platform": ["douyin"] * 2,
+                          "engagement_rate": [0.04, 0.05], "likes": [3, 4], "comments": [1, 0]})
+    assert engagement_rate_lines(frame, "reach", "zh").layout.xaxis.tickformat == "%-m月%-d日\n%Y"
+    assert interactions_stacked(frame, "zh").layout.xaxis.hoverformat == "%Y年%-m月%-d日"
+    assert engagement_rate_lines(frame, "reach", "en").layout.xaxis.tickformat is None
+    weeks = frame.with_columns(pl.Series("bucket", ["W10", "W11"]))  # categories keep their own labels
+    assert interactions_stacked(weeks, "zh").layout.xaxis.tickformat is None
