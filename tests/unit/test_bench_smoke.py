@@ -73,6 +73,11 @@ def test_pandas_pages_compute_the_products_figures(tiny):
     assert stages == {r["stage"]: r["users"] for r in snapshot.iter_rows(named=True) if r["users"]}
 
 
+# (returning browser + queries, returning browser + cached, new browser) per page, and the bare-Streamlit floor
+BROWSER = {"floor": (0.8, 0.8, 1.1), "demo": {"pages": {"overview": (1.0, 0.5, 1.4)}, "peak_rss_mb": 300.0},
+           "large": {"pages": {"overview": (3.0, 1.5, 1.9)}, "peak_rss_mb": 900.0}}
+
+
 def test_import_benchmark_and_report_at_a_tiny_scale(tmp_path, tiny):
     result = run.bench_import(tmp_path, 300, 1, lambda *_: None)
     assert result["status"] == "imported" and result["inserted"] == 300
@@ -81,20 +86,20 @@ def test_import_benchmark_and_report_at_a_tiny_scale(tmp_path, tiny):
                           "period": (date(2026, 11, 17), END)}, "_pandas_load": 1.0}
     out = tmp_path / "RESULTS.md"
     run.write_results(out, "python -m bench.run --scale tiny", run.machine(), 0.0005, {"posts": 500}, 1.0, result,
-                      pages, {"demo": {"pages": {"overview": (1.0, 0.5)}, "peak_rss_mb": 300.0},
-                              "large": {"pages": {"overview": (3.0, 1.5)}, "peak_rss_mb": 900.0}})
+                      pages, BROWSER)
     out.write_text("# Lifecycle benchmark results\n\nkept\n")  # another benchmark's part of the file
     run.write_results(out, "python -m bench.run --scale tiny", run.machine(), 0.0005, {"posts": 500}, 1.0, result,
-                      pages, {"demo": {"pages": {"overview": (1.0, 0.5)}, "peak_rss_mb": 300.0},
-                              "large": {"pages": {"overview": (3.0, 1.5)}, "peak_rss_mb": 900.0}})
+                      pages, BROWSER)
     run.write_results(out, "python -m bench.run --scale tiny", run.machine(), 0.0005, {"posts": 500}, 1.0, result,
                       pages, None)  # run again: its part is replaced, the other part stays
     text = out.read_text()
     assert text.count("# Benchmark results") == 1 and text.endswith("# Lifecycle benchmark results\n\nkept\n")
     assert "## Browser" not in text
-    run.write_results(out, "python -m bench.run --scale tiny", run.machine(), 0.0005, {"posts": 500}, 1.0, result,
-                      pages, {"demo": {"pages": {"overview": (1.0, 0.5)}, "peak_rss_mb": 300.0},
-                              "large": {"pages": {"overview": (3.0, 1.5)}, "peak_rss_mb": 900.0}})
+    run.write_results(out, "python -m bench.run --scale tiny", {**run.machine(), "demo_files": 3.2}, 0.0005,
+                      {"posts": 500}, 1.0, result, pages, BROWSER)
     text = out.read_text()
+    assert "generated in 3.2 s ✅ (budget 5 s)" in text
+    assert "| *floor: bare Streamlit* | 0.80 | 0.80 | 1.10 | 0.80 | 0.80 | 1.10 | |" in text
+    assert "| overview | 1.00 ✅ | 0.50 ✅ | 1.40 ✅ | 3.00 ❌ | 1.50 ✅ | 1.90 ✅ | 2 |" in text
     assert "python -m bench.run --scale tiny" in text and "| overview | 3 | 0.500 ✅" in text
     assert "4.0x" in text and "900 MB ✅" in text and "3.00 ❌" in text
