@@ -643,6 +643,83 @@ def test_cross_check_against_plain_python(random_log):
         assert ours == plain.revenue(unit, start, end), unit
 
 
+# -- several event types on one day ----------------------------------------------------------------
+
+# UTC. P: three types on Mar 2 (comment, like, purchase 20), a like on Mar 3, a like and a purchase
+# (5) on Mar 10; Q: one sign-up on Mar 2. The derived table keeps a row per user, day and type.
+MIXED = [
+    ("p1", "P", "2026-03-02 10:00", "like", "douyin", None),
+    ("p2", "P", "2026-03-02 12:00", "purchase", "douyin", 20.0),
+    ("p3", "P", "2026-03-02 15:00", "comment", "douyin", None),
+    ("p4", "P", "2026-03-03 09:00", "like", "douyin", None),
+    ("p5", "P", "2026-03-10 09:00", "like", "douyin", None),
+    ("p6", "P", "2026-03-10 11:00", "purchase", "douyin", 5.0),
+    ("q1", "Q", "2026-03-02 08:00", "signup", "wechat", None),
+]
+
+
+@pytest.fixture
+def mixed(store):
+    put_events(store, [(k, u, local(t, UTC), e, c, r) for k, u, t, e, c, r in MIXED])
+    return store
+
+
+def test_several_types_on_one_day_count_once(mixed):
+    p = params_from_settings(mixed)
+    frame = active_users(mixed, p, date(2026, 3, 2), date(2026, 3, 10))
+    assert frame["dau"].to_list() == [2, 1, 0, 0, 0, 0, 0, 0, 1]
+    assert frame["wau"].to_list() == [2, 2, 2, 2, 2, 2, 2, 1, 1]  # Q (Mar 2) leaves the 7 days on Mar 9
+    assert frame["mau"].to_list() == [2] * 9
+    assert mixed.scalar("SELECT count(*) FROM lifecycle_activity") == 7  # P: 3 + 1 + 2 rows, Q: 1
+    # Mar 3: P retained, Q dormant; by week: P and Q new, then P retained and Q dormant
+    assert flow_rows(flows(mixed, p, "day", date(2026, 3, 2), date(2026, 3, 3))) == {
+        date(2026, 3, 2): (2, 0, 0, 0, 0, 2), date(2026, 3, 3): (0, 1, 0, -1, 0, 1)}
+    assert flow_rows(flows(mixed, p, "week", date(2026, 3, 2), date(2026, 3, 15))) == {
+        date(2026, 3, 2): (2, 0, 0, 0, 0, 2), date(2026, 3, 9): (0, 1, 0, -1, 0, 1)}
+    assert triangle(cohort_retention(mixed, p, "week", *MARCH))[date(2026, 3, 2)] == [2, 1]
+    revenue = cohort_revenue(mixed, p, "week", *MARCH)
+    # P buys on Mar 2 (age 0) and Mar 10 (age 1)
+    assert triangle(revenue, "buyers")[date(2026, 3, 2)] == [1, 1]
+    assert triangle(revenue, "repeat_buyers")[date(2026, 3, 2)] == [0, 1]
+    assert triangle(revenue, "revenue")[date(2026, 3, 2)] == [20.0, 25.0]
+
+
+def test_churn_and_stages_read_the_last_row_of_a_day(mixed):
+    p = LifecycleParams(tz="UTC", new_days=1, active_days=1, churn_days=2)
+    # P's Mar 2 is followed by Mar 3 (no churn), Mar 3 by Mar 10 (churns Mar 5), Mar 10 by nothing
+    # (churns Mar 12); Q churns on Mar 4
+    days = flow_rows(flows(mixed, p, "day", date(2026, 3, 2), date(2026, 3, 12)))
+    assert {d: row[4] for d, row in days.items() if row[4]} == {
+        date(2026, 3, 4): 1, date(2026, 3, 5): 1, date(2026, 3, 12): 1}
+    # on Mar 4: P last active Mar 3 (1 day: silent), Q Mar 2 (2 days: churned)
+    assert stage_snapshot(mixed, p, date(2026, 3, 4))["users"].to_list() == [0, 0, 1, 1]
+    # revenue as of Mar 4: the purchase of Mar 10 is not counted yet
+    assert stage_users(mixed, p, date(2026, 3, 4), "silent").rows() == [
+        ("P", "douyin", date(2026, 3, 2), date(2026, 3, 3), 20.0)]
+
+
+def test_funnel_and_channels_with_several_types_on_one_day(mixed):
+    p = params_from_settings(mixed)
+    # P: acquired Mar 2 10:00 with a like (activated at once), retained Mar 10 09:00 (7 d 23 h
+    # later), bought Mar 2 12:00 (converted when retained); Q only acquired
+    rows = by_key(funnel(mixed, p, *MARCH), "step")
+    assert [rows[s]["users"] for s in STEPS] == [2, 1, 1, 1]
+    assert [rows[s]["median_days_from_previous"] for s in STEPS] == [None, 0.0, pytest.approx(7 + 23 / 24), 0.0]
+    compared = channel_comparison(mixed, p, *MARCH)
+    assert compared["channel"].to_list() == ["douyin", "wechat"]
+    assert compared.select("acquired", "activated", "retained", "converted", "buyers", "repeat_buyers",
+                           "revenue").rows() == [(1, 1, 1, 1, 1, 1, 25.0), (1, 0, 0, 0, 0, 0, 0.0)]
+    assert funnel_users(mixed, p, *MARCH, "converted").rows() == [
+        ("P", "douyin", date(2026, 3, 2), date(2026, 3, 10), 25.0)]
+    wechat = params_from_settings(mixed, channels=("wechat",))
+    assert funnel(mixed, wechat, *MARCH)["users"].to_list() == [1, 0, 0, 0]
+    assert active_users(mixed, wechat, date(2026, 3, 2), date(2026, 3, 3))["dau"].to_list() == [1, 0]
+    douyin = params_from_settings(mixed, channels=("douyin",))
+    assert flow_rows(flows(mixed, douyin, "week", date(2026, 3, 2), date(2026, 3, 15))) == {
+        date(2026, 3, 2): (1, 0, 0, 0, 0, 1), date(2026, 3, 9): (0, 1, 0, 0, 0, 1)}
+    assert triangle(cohort_retention(mixed, douyin, "week", *MARCH))[date(2026, 3, 2)] == [1, 1]
+
+
 # -- the derived tables follow the events ----------------------------------------------------------
 
 def test_derived_tables_are_rebuilt_when_events_or_the_zone_change_and_not_for_thresholds(store):

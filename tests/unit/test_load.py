@@ -2,9 +2,16 @@
 
 import io
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
+
+import duckdb
+import pytest
 
 from dashboard.ingest.pipeline import import_bytes, undo_import
+from dashboard.settings import set_setting
+from dashboard.store.db import Store, StoreError
+from dashboard.store.parquet import export_parquet, restore_parquet
+from dashboard.store.schema import CANONICAL, MIGRATIONS, SCHEMA_VERSION
 from tests.conftest import import_one
 
 DAILY_A = b"platform,account,date,followers,reach\nx,a,2026-01-01,100,\nx,a,2026-01-02,110,50\n"
@@ -105,3 +112,83 @@ def test_file_over_the_size_limit_is_refused_with_sizes(store):
     assert result.error.code == "file_too_large"
     assert result.error.params == {"size_mb": 2.0, "limit_mb": 1}
     assert store.scalar("SELECT count(*) FROM account_daily") == 0
+
+
+POSTS_AB = ("platform,account,post_id,published_at,likes,metrics_as_of\n"
+            "x,a,p1,2026-01-01 10:00,5,2026-01-05\nx,a,p2,2026-01-02 10:00,6,2026-01-05\n"
+            "x,a,p1,2026-01-01 10:00,7,2026-01-06\n")  # p1 twice: the later snapshot wins
+POSTS_BC = ("platform,account,post_id,published_at,likes,metrics_as_of\n"
+            "x,a,p2,2026-01-02 10:00,8,2026-01-07\nx,a,p3,2026-01-03 10:00,9,2026-01-07\n"
+            "x,b,p2,2026-01-02 10:00,1,2026-01-07\n")
+
+
+def post_keys(store):
+    return store.rows("SELECT platform, account, post_id, count(*) FROM posts GROUP BY ALL ORDER BY ALL")
+
+
+def test_posts_keys_stay_unique_through_duplicates_overlaps_and_undo(store):
+    """posts has no primary-key index (migration 7): the loader alone keeps its key unique."""
+    first = import_one(store, "ab.csv", POSTS_AB.encode())
+    assert (first.rows_inserted, first.rows_updated) == (2, 0)
+    assert store.rows("SELECT post_id, likes FROM posts ORDER BY post_id") == [("p1", 7), ("p2", 6)]
+    second = import_one(store, "bc.csv", POSTS_BC.encode())
+    assert (second.rows_inserted, second.rows_updated) == (2, 1)
+    assert post_keys(store) == [("x", "a", "p1", 1), ("x", "a", "p2", 1), ("x", "a", "p3", 1), ("x", "b", "p2", 1)]
+    undo_import(store, first.import_id)
+    undo_import(store, second.import_id)
+    assert post_keys(store) == []
+    again = import_one(store, "bc.csv", POSTS_BC.encode())
+    assert (again.rows_inserted, again.rows_updated) == (3, 0)
+    undo_import(store, again.import_id)
+    assert import_one(store, "ab.csv", POSTS_AB.encode()).rows_inserted == 2
+    assert post_keys(store) == [("x", "a", "p1", 1), ("x", "a", "p2", 1)]
+
+
+def test_a_store_from_before_migration_7_keeps_its_posts_and_imports_on(tmp_path):
+    path = tmp_path / "v6.duckdb"
+    conn = duckdb.connect(str(path))
+    conn.execute("CREATE TABLE schema_version (version INTEGER)").fetchall()
+    for number, statements in enumerate(MIGRATIONS[:6], start=1):
+        for statement in statements:
+            conn.execute(statement).fetchall()
+        conn.execute("INSERT INTO schema_version VALUES (?)", [number]).fetchall()
+    conn.execute("INSERT INTO posts (platform, account, post_id, published_at, likes, import_id) VALUES "
+                 "('x', 'a', 'p1', TIMESTAMPTZ '2026-01-01 02:00:00+00', 4, 'old'), "
+                 "('x', 'a', 'p9', NULL, NULL, 'old')").fetchall()
+    conn.close()
+
+    store = Store(path)
+    set_setting(store, "timezone", "UTC")
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.rows("SELECT post_id, published_at, likes, import_id FROM posts ORDER BY post_id") == [
+        ("p1", datetime(2026, 1, 1, 2, tzinfo=UTC), 4, "old"), ("p9", None, None, "old")]
+    assert store.rows("SELECT index_name FROM duckdb_indexes() WHERE table_name = 'posts'") == []
+    assert store.rows("SELECT constraint_type FROM duckdb_constraints() WHERE table_name = 'posts' "
+                      "ORDER BY ALL") == [("NOT NULL",)] * 3  # platform, account, post_id
+    assert [c for c, in store.rows("SELECT column_name FROM information_schema.columns WHERE table_name = 'posts' "
+                                   "ORDER BY ordinal_position")] == list(CANONICAL["posts"].columns)
+    result = import_one(store, "ab.csv", POSTS_AB.encode())
+    assert (result.rows_inserted, result.rows_updated) == (1, 1)
+    assert post_keys(store) == [("x", "a", "p1", 1), ("x", "a", "p2", 1), ("x", "a", "p9", 1)]
+    with pytest.raises(duckdb.ConstraintException):
+        with store.write() as cur:
+            cur.run("INSERT INTO posts (platform, account, post_id) VALUES ('x', NULL, 'p5')")
+    store.close()
+
+
+def test_a_backup_that_repeats_a_post_key_is_refused(store, tmp_path):
+    import_one(store, "ab.csv", POSTS_AB.encode())
+    export_parquet(store, tmp_path / "backup")
+    posts = tmp_path / "backup" / "posts.parquet"
+    duckdb.execute(f"COPY (SELECT * FROM read_parquet('{posts}') UNION ALL SELECT * FROM read_parquet('{posts}') "
+                   f"LIMIT 3) TO '{tmp_path / 'three.parquet'}'").fetchall()
+    (tmp_path / "three.parquet").replace(posts)
+    manifest = tmp_path / "backup" / "manifest.json"
+    assert '"posts": 2' in manifest.read_text()
+    manifest.write_text(manifest.read_text().replace('"posts": 2', '"posts": 3'))  # the counts agree
+    target = Store(tmp_path / "restored.duckdb")
+    with pytest.raises(StoreError) as info:
+        restore_parquet(target, tmp_path / "backup")
+    assert info.value.code == "bad_backup"
+    assert target.scalar("SELECT count(*) FROM posts") == 0  # all of it or nothing
+    target.close()

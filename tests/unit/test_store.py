@@ -29,7 +29,8 @@ def test_older_store_is_upgraded_on_open(tmp_path):
     store = Store(path)
     assert store.schema_version == SCHEMA_VERSION
     indexes = {r[0] for r in store.rows("SELECT index_name FROM duckdb_indexes()")}
-    assert {"imports_sha", "posts_published", "events_user"} <= indexes
+    assert {"imports_sha", "events_user"} <= indexes
+    assert "posts_published" not in indexes  # migration 7: posts carry no index
     assert store.rows("SELECT likes FROM posts") == [(5,)]  # data survives the upgrade
 
 

@@ -77,13 +77,48 @@ _YIELDS = {"text": "str", "first_line": "str", "id": "str", "map": "str", "int":
            "datetime": "datetime", "date": "date", "bool": "bool"}
 _TAKES = {"VARCHAR": {"str"}, "JSON": {"str"}, "BIGINT": {"int"}, "DOUBLE": {"int", "float"},
           "DATE": {"date", "datetime"}, "TIMESTAMPTZ": {"datetime", "date"}, "BOOLEAN": {"bool"}}
+_TEXT_KINDS = ("text", "first_line", "id")  # the fast value of these is None where the cell is missing
 _DTYPES = {"str": pl.String, "int": pl.Int64, "float": pl.Float64, "datetime": pl.Datetime("us", "UTC"),
            "date": pl.Date, "bool": pl.Boolean}
 
 # Python's str.strip() removes exactly these (str.isspace); clean_text also strips BOM and ZWSP
-_WS = "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace())
+_SPACES = [cp for cp in range(0x3001) if chr(cp).isspace()]
+_WS = "".join(f"\\x{{{cp:x}}}" for cp in _SPACES)
 _EDGE = f"[{_WS}\\x{{feff}}\\x{{200b}}]"
-_MISSING = sorted(v.MISSING_TOKENS)
+_EDGE_POINTS = {*_SPACES, 0xFEFF, 0x200B}
+
+# Characters that unicodedata.normalize("NFC") leaves alone and never combines with a neighbour (NFC
+# quick check Yes, combining class 0), and whose casefold holds no ASCII and is no missing token: text
+# made of these and ASCII is NFC as it stands, and is a missing token only if it is ASCII.
+# Latin-1 (not ß), punctuation, symbols, CJK, kana, Hangul syllables, full-width forms, emoji;
+# tests/unit/test_bulk.py checks every one of them against unicodedata.
+_NFC_STABLE = ((0xA0, 0xDE), (0xE0, 0xFF), (0x2002, 0x2012), (0x2015, 0x206F), (0x2190, 0x2328),
+               (0x232B, 0x27BF), (0x3000, 0x3029), (0x3030, 0x3098), (0x309B, 0x30FF), (0x3400, 0x4DBF),
+               (0x4E00, 0x9FFF), (0xAC00, 0xD7A3), (0xFF00, 0xFFEF), (0x1F300, 0x1FAFF))
+_ASCII = ((0x00, 0x7F),)
+
+
+def _char_class(ranges: tuple[tuple[int, int], ...], excluded: set[int]) -> str:
+    """A regex character class of the code points in ranges, less the excluded ones."""
+    parts = []
+    for low, high in ranges:
+        for cut in [*sorted(cp for cp in excluded if low <= cp <= high), high + 1]:
+            if low < cut:
+                parts.append(f"\\x{{{low:x}}}-\\x{{{cut - 1:x}}}")
+            low = cut + 1
+    return "[" + "".join(parts) + "]"
+
+
+def _edges_inside(inner: str, edge: str) -> str:
+    """A whole cell of `inner` characters that begins and ends with an `edge` one."""
+    return f"^{edge}(?:{inner}*{edge})?$"
+
+
+# a cell clean_text returns as it is (unless it is a missing token): no entity, no CR, no edge space
+_PLAIN_TEXT = _edges_inside(_char_class(_ASCII + _NFC_STABLE, {ord("&"), ord("\r")}),
+                            _char_class(_ASCII + _NFC_STABLE, {ord("&"), ord("\r"), *_EDGE_POINTS}))
+# an ASCII id without edge spaces
+_PLAIN_ID = _edges_inside(_char_class(_ASCII, set()), _char_class(_ASCII, _EDGE_POINTS))
 
 
 def _case_variants(word: str) -> set[str]:
@@ -95,6 +130,9 @@ def _case_variants(word: str) -> set[str]:
 
 # the ASCII spellings whose lower case is a missing token: a hash lookup instead of lowering every cell
 _MISSING_ANY_CASE = sorted({w for token in v.MISSING_TOKENS if token.isascii() for w in _case_variants(token)})
+# parse_bool's words as written in any case (casefold is lower for ASCII; the others are their own fold)
+_BOOL_WORDS = {spelling: value for words, value in ((v._TRUE, True), (v._FALSE, False)) for word in words
+               for spelling in (_case_variants(word) if word.isascii() else {word})}
 
 
 def _is_ascii(c: pl.Expr) -> pl.Expr:
@@ -102,7 +140,7 @@ def _is_ascii(c: pl.Expr) -> pl.Expr:
 
 
 def _missing(c: pl.Expr) -> pl.Expr:
-    """is_missing for a cell without edge spaces that is ASCII (other cells never reach this test)."""
+    """is_missing for a cell without edge spaces (non-ASCII cells that reach this test are never missing)."""
     return c.is_in(_MISSING_ANY_CASE)
 
 
@@ -181,7 +219,7 @@ def _bulk(name: str, data: bytes, specs: list[ExportSpec], ctx: ImportContext) -
         offset = data.find(b"\n", offset) + 1
         if not offset:
             raise _Bail  # nothing under the header
-    cells = _split(data[offset:], len(header), delimiter, header_line + 1)
+    cells = _split(data, offset, header_line, len(header), delimiter)
     source = name
     return _normalise(spec, header, header_index, head, cells, ctx, source)
 
@@ -207,33 +245,36 @@ def _check_spec(spec: ExportSpec) -> None:
             raise _Bail
 
 
-def _split(body: bytes, width: int, delimiter: str, first_line: int) -> pl.DataFrame:
-    """Every cell as text, one row per physical line (else _Bail), blank rows dropped, `__line` kept."""
-    if not body:
+def _split(data: bytes, offset: int, header_line: int, width: int, delimiter: str) -> pl.DataFrame:
+    """Every cell under the header (the lines from byte `offset`) as text, one row per physical line
+    (else _Bail), blank rows dropped, `__line` kept."""
+    if offset >= len(data):
         raise _Bail
-    try:
-        frame = pl.read_csv(body, has_header=False, schema={f"c{i}": pl.String for i in range(width)},
-                            separator=delimiter, quote_char='"', truncate_ragged_lines=True,
-                            empty_string_is_null=False, raise_if_empty=False, encoding="utf8")
+    try:  # skip_lines rather than a slice: no copy of the file
+        frame = pl.read_csv(data, skip_lines=header_line, has_header=False,
+                            schema={f"c{i}": pl.String for i in range(width)}, separator=delimiter, quote_char='"',
+                            truncate_ragged_lines=True, empty_string_is_null=False, raise_if_empty=False,
+                            encoding="utf8")
     except Exception:  # noqa: BLE001 - whatever Polars refuses, the csv module decides
         raise _Bail from None
-    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    lines = data.count(b"\n", offset) + (0 if data.endswith(b"\n") else 1)
     if frame.height != lines:  # a quoted cell spanning lines, or quoting Polars reads otherwise
         raise _Bail
     cells = pl.col(frame.columns)
     frame = frame.with_columns(cells.fill_null(""))
-    if b"\r" in body:
+    if data.find(b"\r", offset) >= 0:
         frame = frame.with_columns(cells.str.strip_chars_end("\r"))
     if (frame.select(cells.str.len_bytes().max()).max_horizontal().item() or 0) > _FIELD_LIMIT and \
             (frame.select(cells.str.len_chars().max()).max_horizontal().item() or 0) > _FIELD_LIMIT:
         raise _Bail  # csv's field limit: read.py reads such a file another way
+    first_line = header_line + 1
     frame = frame.with_row_index("__line", offset=first_line).with_columns(pl.col("__line").cast(pl.Int64))
     blank_cell = f"^[{_WS}]*$"
     maybe = frame.filter(pl.col("c0").str.contains(blank_cell))  # only these can be blank rows
     blanks = maybe.filter(pl.all_horizontal(cells.str.contains(blank_cell)))["__line"]
     if blanks.is_empty():
         return frame
-    _check_blank_lines(body, blanks.to_list(), first_line, delimiter)
+    _check_blank_lines(data[offset:], blanks.to_list(), first_line, delimiter)
     return frame.filter(~pl.col("__line").is_in(blanks.implode()))
 
 
@@ -252,13 +293,16 @@ def _zero_fixed(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr == 0).then(pl.lit(0.0)).otherwise(expr)  # values.py turns -0 into 0.0
 
 
-def _plain_text(c: pl.Expr, nfc: bool = False) -> tuple[pl.Expr, pl.Expr]:
-    """clean_text's own result for text without entities, CR or edge spaces that is ASCII (or, with
-    nfc, that is longer than any missing token and already NFC: that check runs on distinct values)."""
-    plain = (~c.str.contains("[&\r]") & ~c.str.contains(f"^{_EDGE}") & ~c.str.contains(f"{_EDGE}$")
-             & (c.str.len_bytes() > 0))
-    other = ((c.str.len_chars() > 9) & (c.str.normalize("NFC") == c)) if nfc else pl.lit(False)
-    return plain & (_is_ascii(c) | other), pl.when(_missing(c)).then(None).otherwise(c)
+def _plain_text(c: pl.Expr, normalised: bool = False) -> tuple[pl.Expr, pl.Expr]:
+    """clean_text's own result for a cell it does not change: see _PLAIN_TEXT and _NFC_STABLE. With
+    normalised (the distinct values left: other scripts), also text without entities, CR or edge
+    spaces that is already NFC and longer than any missing token."""
+    mask = c.str.contains(_PLAIN_TEXT)
+    if normalised:
+        plain = (~c.str.contains("[&\r]") & ~c.str.contains(f"^{_EDGE}") & ~c.str.contains(f"{_EDGE}$")
+                 & (c.str.len_chars() > 9) & (c.str.normalize("NFC") == c))
+        mask = mask | plain
+    return mask, pl.when(_missing(c)).then(None).otherwise(c)
 
 
 def _fast(spec_field: Field, spec: ExportSpec, ctx: ImportContext,
@@ -281,12 +325,14 @@ def _fast(spec_field: Field, spec: ExportSpec, ctx: ImportContext,
             return mask & ~c.str.contains("\n"), value
         return first_line
     if kind == "id":
-        def ident(c: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-            mask = _is_ascii(c) & ~c.str.contains(f"^{_EDGE}") & ~c.str.contains(f"{_EDGE}$") & (c.str.len_bytes() > 0)
-            return mask, pl.when(_missing(c)).then(None).otherwise(c.str.strip_chars_start("'"))
-        return ident
+        return lambda c: (c.str.contains(_PLAIN_ID),
+                          pl.when(_missing(c)).then(None).otherwise(c.str.strip_chars_start("'")))
     if kind == "int" and scale == 1.0:
-        return lambda c: (c.str.contains(r"^-?[0-9]{1,18}$"), c.cast(pl.Int64, strict=False))
+        def count(c: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+            # Polars reads exactly [+-]?[0-9]+ within int64 as parse_int does (test_bulk.py pins it)
+            value = c.cast(pl.Int64, strict=False)
+            return value.is_not_null(), value
+        return count
     if kind in ("int", "number", "money"):
         def plain(c: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
             value = _zero_fixed(c.cast(pl.Float64, strict=False))
@@ -297,23 +343,31 @@ def _fast(spec_field: Field, spec: ExportSpec, ctx: ImportContext,
                           scaled(_zero_fixed(c.cast(pl.Float64, strict=False))))
     if kind in ("fraction", "percent", "rate") and spec.decimal == ".":
         rate_scale = {"rate": "auto"}.get(kind, kind)
-        return lambda c: _rate(c, rate_scale, scaled)
+        return lambda c: _rate(c, rate_scale, scaled, second)
     if kind == "datetime":
         return lambda c: _datetime(c, ctx, second)
     if kind == "date":
         return lambda c: (c.str.contains(r"^[12][0-9]{3}-[0-9]{2}-[0-9]{2}$"),
                           c.str.strptime(pl.Date, "%Y-%m-%d", strict=False))
     if kind == "bool":
-        words = {"1": True, "1.0": True, "true": True, "t": True, "yes": True, "y": True,
-                 "0": False, "0.0": False, "false": False, "f": False, "no": False, "n": False}
-        return lambda c: (c.str.contains(r"^[0-9A-Za-z.]+$") & c.str.to_lowercase().is_in(list(words)),
-                          c.str.to_lowercase().replace_strict(words, default=None, return_dtype=pl.Boolean))
+        def flag(c: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+            value = c.replace_strict(_BOOL_WORDS, default=None, return_dtype=pl.Boolean)
+            return value.is_not_null(), value
+        return flag
     return None
 
 
-def _rate(c: pl.Expr, rate_scale: str, scaled: Callable[[pl.Expr], pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
-    """parse_rate on '-12.5%' / '0.35' / '35': dividing by 100 moves the decimal point in the text,
+def _rate(c: pl.Expr, rate_scale: str, scaled: Callable[[pl.Expr], pl.Expr],
+          every_layout: bool) -> tuple[pl.Expr, pl.Expr]:
+    """parse_rate. The first pass takes the common '0.35' that stays as it is; every_layout (the
+    distinct values left) also '-12.5%' / '35': dividing by 100 moves the decimal point in the text,
     as Decimal does, so the float is the one Python gets."""
+    if not every_layout and rate_scale != "percent":
+        value = c.cast(pl.Float64, strict=False)
+        mask = c.str.contains(r"^-?[0-9]{1,6}(\.[0-9]{1,8})?$")
+        if rate_scale == "auto":
+            mask = mask & (value.abs() <= 1)
+        return mask, scaled(_zero_fixed(value))
     mask = c.str.contains(r"^-?[0-9]{1,6}(\.[0-9]{1,8})?%?$")
     percent = c.str.ends_with("%")
     digits = c.str.strip_suffix("%").str.strip_prefix("-")
@@ -364,28 +418,41 @@ def _parse_columns(cells: pl.DataFrame, jobs: list[tuple[int, Field, str]], spec
         dtype = _DTYPES[yields]
         raw = pl.col(f"c{index}")
         fast = _fast(spec_field, spec, ctx)
-        ok = pl.lit(False)
-        value = pl.lit(None, dtype=dtype)
+        mask, value = pl.lit(False), pl.lit(None, dtype=dtype)
         if fast is not None:
-            mask, fast_value = fast(raw)
+            fast_mask, fast_value = fast(raw)
             try:  # e.g. a time zone Polars does not know: this column goes to Python
-                cells.head(1).select(mask.alias("m"), fast_value.cast(dtype).alias("v"))
+                cells.head(1).select(fast_mask.alias("m"), fast_value.cast(dtype).alias("v"))
             except pl.exceptions.PolarsError:
                 fast = None
             else:
-                value = fast_value.cast(dtype)
-                ok = mask & (value.is_not_null() | _missing(raw))
-        exprs += [ok.alias(f"ok{k}"), value.alias(f"v{k}")]
-        plans.append((index, spec_field, yields, fast is not None))
+                mask, value = fast_mask, fast_value.cast(dtype)
+        exprs += [mask.alias(f"m{k}"), value.alias(f"v{k}")]
+        plans.append((index, spec_field, yields))
+    # masks and values first, then what they decide: an eager select would compute a value once
+    # for each expression that uses it
     parsed = cells.select(exprs)
-    rests = cells.with_columns(parsed.select(pl.selectors.starts_with("ok"))).select(
+    both = pl.concat([cells, parsed], how="horizontal")
+    oks = both.select(_ok(pl.col(f"c{index}"), pl.col(f"m{k}"), pl.col(f"v{k}"), spec_field).alias(f"ok{k}")
+                      for k, (index, spec_field, _) in enumerate(plans))
+    rests = pl.concat([cells, oks], how="horizontal").select(
         pl.col(f"c{index}").filter(~pl.col(f"ok{k}")).unique().implode().alias(f"r{k}")
-        for k, (index, _, _, _) in enumerate(plans)).row(0)
+        for k, (index, _, _) in enumerate(plans)).row(0)
     out = []
-    for k, (index, spec_field, yields, _) in enumerate(plans):
-        out.append(_residual(cells[f"c{index}"], parsed[f"ok{k}"], parsed[f"v{k}"], rests[k], spec_field, spec,
+    for k, (index, spec_field, yields) in enumerate(plans):
+        out.append(_residual(cells[f"c{index}"], oks[f"ok{k}"], parsed[f"v{k}"], rests[k], spec_field, spec,
                              ctx, yields))
     return out
+
+
+def _ok(raw: pl.Expr, mask: pl.Expr, value: pl.Expr, spec_field: Field) -> pl.Expr:
+    """Where the first pass decided a cell. Every parser reads an empty cell as missing. A text cell
+    under its mask is missing exactly where its value is null; the other masks take no missing token
+    (tests/unit/test_bulk.py), so there a null value is a cell the fast parse could not read."""
+    empty = (raw.str.len_bytes() == 0) & value.is_null()
+    if spec_field.parse in _TEXT_KINDS:
+        return empty | mask
+    return empty | (mask & value.is_not_null())
 
 
 def _residual(raw: pl.Series, ok: pl.Series, value: pl.Series, rest: list[str], spec_field: Field,
@@ -522,17 +589,29 @@ def _longest(columns: list[pl.Series]) -> pl.Series:
     return best
 
 
+def _any_case(word: str) -> str:
+    """A regex of an ASCII word in any case (casefold is lower for ASCII)."""
+    return "".join(f"[{ch.lower()}{ch.upper()}]" if ch.isalpha() else f"\\x{{{ord(ch):x}}}" for ch in word)
+
+
+# an ASCII cell _is_total_row takes: an ASCII label between spaces, or 'total:...'
+_ASCII_SPACE = _char_class(_ASCII, set(range(0x80)) - set(_SPACES))
+_TOTAL_CELL = (f"^{_ASCII_SPACE}*(?:(?:{'|'.join(_any_case(w) for w in sorted(_TOTAL_LABELS) if w.isascii())})"
+               f"{_ASCII_SPACE}*$|{_any_case('total:')})")
+
+
 def _total_rows(cells: pl.DataFrame) -> pl.Series:
-    """_is_total_row on the first two cells, exactly (printable ASCII by Polars, the rest by Python)."""
+    """_is_total_row on the first two cells, exactly (ASCII by Polars, where casefold() is lower(),
+    the rest by Python)."""
+    firsts = ("c0", "c1")
+    checks = cells.select(*(_is_ascii(pl.col(c)).alias(f"ascii {c}") for c in firsts),
+                          *(pl.col(c).str.contains(_TOTAL_CELL).alias(f"total {c}") for c in firsts))
     result = _full(False, cells.height, pl.Boolean)
-    for column in ("c0", "c1"):
-        c = cells[column]
-        printable = c.str.contains(r"^[ -~]*$")
-        word = c.str.strip_chars(" ").str.to_lowercase()
-        fast = printable & (word.is_in(sorted(_TOTAL_LABELS)) | word.str.starts_with("total:"))
-        others = c.filter(~printable).unique().to_list()
+    for column in firsts:
+        ascii_cell = checks[f"ascii {column}"]
+        others = cells[column].filter(~ascii_cell).unique().to_list()
         totals = [text for text in others if _is_total_row([text])]
-        result = result | fast | (c.is_in(totals) if totals else False)
+        result = result | (ascii_cell & checks[f"total {column}"]) | (cells[column].is_in(totals) if totals else False)
     return result
 
 
@@ -639,8 +718,12 @@ def _assemble(spec: ExportSpec, table, header: list[str], header_index: int, hea
         value = row.get(name)
         columns[name] = _full(None, len(dirty), dtype).alias(name) if value is None else \
             value.cast(dtype).alias(name)
-    clean = pl.DataFrame(columns).with_columns(cells["__line"]).filter(~dirty)
-    dirty_cells = cells.filter(dirty)
+    # one chunk per column: columns cut as the reader cut the file next to whole ones would make
+    # every later step (and the hand-over to DuckDB) realign them
+    clean = pl.DataFrame(columns).with_columns(cells["__line"])
+    any_dirty = bool(dirty.any())
+    clean = (clean.filter(~dirty) if any_dirty else clean).rechunk()
+    dirty_cells = cells.filter(dirty) if any_dirty else cells.clear()
     width = len(header)
     rows = dirty_cells.select([f"c{i}" for i in range(width)]).rows()
     lines = dirty_cells["__line"].to_list()
@@ -649,7 +732,8 @@ def _assemble(spec: ExportSpec, table, header: list[str], header_index: int, hea
     sub = Table(head.source, head.sheet, [*head.rows[:header_index + 1], *(list(r) for r in rows)],
                 [*head.line_numbers[:header_index + 1], *lines], head.encoding, head.delimiter)
     result = normalise(sub, spec, header_index, ctx)
-    accounts = set(result.accounts) | set(row["account"].filter(~dirty).drop_nulls().unique().to_list())
+    kept = row["account"].filter(~dirty) if any_dirty else row["account"]
+    accounts = set(result.accounts) | set(kept.drop_nulls().unique().to_list())
     accounts.discard("")
     return replace(result, table=replace(head, rows=head.rows[:header_index + 1],
                                           line_numbers=head.line_numbers[:header_index + 1]),

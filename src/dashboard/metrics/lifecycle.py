@@ -1,12 +1,16 @@
 """User lifecycle (DESIGN.md section 5): flows, stages, funnel, cohorts and active users, from `events`.
 
 Every figure is DuckDB SQL; Python only shapes the small results. The queries read two derived
-tables (schema migration 4) that `ensure_activity` rebuilds from `events` whenever the events (or
-the workspace time zone) changed: `lifecycle_days`, one row per user and active day with the next
-active day and, per event type, the first time, the number of distinct events and their revenue;
-and `lifecycle_users`, one row per user (first time, first and last day, first-touch channel).
-They hold nothing that depends on the thresholds, so editing those needs no rebuild; at 10 million
-events they turn each query from a pass over every event into a pass over user-days.
+tables (schema migrations 4 and 6) that `ensure_activity` rebuilds from `events` whenever the events
+(or the workspace time zone) changed: `lifecycle_activity`, one row per user, active day and event
+type (the first time, the number of distinct events and their revenue, with the user's first day,
+first-touch channel and the days of the user's neighbouring rows), and `lifecycle_users`, one row
+per user (first time, first and last day, first-touch channel, revenue). They hold nothing that
+depends on the thresholds, so editing those needs no rebuild. `lifecycle_activity` is stored in day
+order, so DuckDB's per-row-group minimum and maximum let a query about recent days or recent
+cohorts skip the rest of the table; the neighbouring days on each row make "active in the period
+before", "the next active day" and "once per user and period" plain filters instead of windows and
+joins, and the channel on each row makes a channel filter a plain filter too.
 
 Definitions (days are calendar days in the workspace time zone; a period is a day, an ISO week
 starting Monday, or a calendar month):
@@ -49,6 +53,7 @@ from typing import Any
 
 import polars as pl
 
+from dashboard.metrics.memo import memoised
 from dashboard.settings import DEFAULTS, get_setting
 from dashboard.store.db import Cursor, Store
 
@@ -139,7 +144,7 @@ def params_from_settings(store: Store, channels: tuple[str, ...] = ()) -> Lifecy
 
 # -- the derived activity tables -----------------------------------------------------------------
 
-ACTIVITY_RECIPE = 1  # bump when the way lifecycle_days / lifecycle_users are built changes
+ACTIVITY_RECIPE = 2  # bump when the way lifecycle_activity / lifecycle_users are built changes
 _ACTIVITY_KEY = "__lifecycle_activity"
 
 
@@ -154,27 +159,31 @@ def _fingerprint(reader: Store | Cursor, tz: str) -> str:
 
 
 _REBUILD = [
-    "DELETE FROM lifecycle_days",
+    "DELETE FROM lifecycle_activity",
     "DELETE FROM lifecycle_users",
-    """INSERT INTO lifecycle_days (user_id, day, next_day, first_at, types)
+    # prev_day / next_day are the days of the user's rows before and after in (day, type) order: the
+    # previous active day on a day's first row, the next one on its last row, and the day itself
+    # on the others, which the queries' conditions on them (an earlier or a later day) leave out
+    """INSERT INTO lifecycle_activity (user_id, day, t, ts, n, revenue, prev_day, next_day, first_day, channel)
     WITH ev AS (
-        SELECT DISTINCT user_id, occurred_at, lower(trim(event_type)) AS t, revenue,
-               CAST(timezone($1, occurred_at) AS DATE) AS day
+        SELECT DISTINCT user_id, occurred_at, lower(trim(event_type)) AS t, revenue
         FROM events WHERE user_id IS NOT NULL AND user_id <> '' AND occurred_at IS NOT NULL),
     per_type AS (
-        SELECT user_id, day, t, min(occurred_at) AS ts, count(*) AS n, sum(revenue) AS revenue
+        SELECT user_id, CAST(timezone($1, occurred_at) AS DATE) AS day, t, min(occurred_at) AS ts, count(*) AS n,
+               sum(revenue) AS revenue
         FROM ev GROUP BY ALL),
-    per_day AS (
-        SELECT user_id, day, min(ts) AS first_at, list({'t': t, 'ts': ts, 'n': n, 'revenue': revenue}) AS types
-        FROM per_type GROUP BY ALL)
-    SELECT user_id, day, lead(day) OVER (PARTITION BY user_id ORDER BY day), first_at, types FROM per_day""",
-    """INSERT INTO lifecycle_users (user_id, first_at, first_day, last_day, channel)
-    SELECT d.user_id, d.first_at, d.first_day, d.last_day, c.channel
-    FROM (SELECT user_id, min(first_at) AS first_at, min(day) AS first_day, max(day) AS last_day
-          FROM lifecycle_days GROUP BY user_id) d
-    LEFT JOIN (SELECT user_id, arg_min(trim(channel), occurred_at) AS channel FROM events
-               WHERE nullif(trim(channel), '') IS NOT NULL AND user_id IS NOT NULL AND user_id <> ''
-                 AND occurred_at IS NOT NULL GROUP BY user_id) c USING (user_id)""",
+    touch AS (
+        SELECT user_id, arg_min(trim(channel), occurred_at) AS channel FROM events
+        WHERE nullif(trim(channel), '') IS NOT NULL AND user_id IS NOT NULL AND user_id <> ''
+          AND occurred_at IS NOT NULL
+        GROUP BY user_id)
+    SELECT user_id, day, t, ts, n, revenue, lag(day) OVER w, lead(day) OVER w, first_value(day) OVER w, channel
+    FROM per_type LEFT JOIN touch USING (user_id) WINDOW w AS (PARTITION BY user_id ORDER BY day, t NULLS FIRST)
+    ORDER BY day""",
+    """INSERT INTO lifecycle_users (user_id, first_at, first_day, last_day, channel, revenue)
+    SELECT user_id, min(ts), min(day), max(day), any_value(channel), coalesce(sum(revenue), 0)
+    FROM lifecycle_activity GROUP BY user_id
+    ORDER BY 3""",
 ]
 
 
@@ -244,35 +253,26 @@ def _age(cohort: str, expr: str, period: str) -> str:
     return f"date_diff('month', {cohort}, {expr})"
 
 
-def _scope(store: Store, b: _Bind, params: LifecycleParams, until: date | None = None) -> str:
-    """`users` (the users in scope: all, or those of the chosen acquisition channels) and `days`
-    (their active days, up to `until`), after making sure the derived tables are current."""
+def _scope(store: Store, b: _Bind, params: LifecycleParams) -> str:
+    """`users` (the users in scope: all, or those of the chosen acquisition channels) and `activity`
+    (their rows of lifecycle_activity), after making sure the derived tables are current. Both are
+    inlined, never materialised, so that the callers' date filters reach the table scans."""
     ensure_activity(store, params.tz)
-    ctes = ["users AS (SELECT * FROM lifecycle_users)"]
-    if params.channels:
-        chosen = b("channels", list(params.channels), "VARCHAR[]")
-        ctes = [f"users AS (SELECT * FROM lifecycle_users WHERE list_contains({chosen}, channel))"]
-    days = "SELECT d.* FROM lifecycle_days d" + (" SEMI JOIN users USING (user_id)" if params.channels else "")
-    if until is not None:
-        days += f" WHERE d.day <= {b('until', until, 'DATE')}"
-    ctes.append(f"days AS ({days})")
-    return "WITH " + ",\n".join(ctes)
+    chosen = f"WHERE list_contains({b('channels', list(params.channels), 'VARCHAR[]')}, channel)" \
+        if params.channels else ""
+    return (f"WITH users AS NOT MATERIALIZED (SELECT * FROM lifecycle_users {chosen}),\n"
+            f"activity AS NOT MATERIALIZED (SELECT * FROM lifecycle_activity {chosen})")
 
 
-def _first_of(b: _Bind, name: str, events: tuple[str, ...]) -> str:
-    """The first time on a day (lifecycle_days.types) of an event of the given types, or NULL."""
-    chosen = b(name, list(events), "VARCHAR[]")
-    return f"list_min(list_transform(list_filter(types, lambda x: list_contains({chosen}, x.t)), lambda x: x.ts))"
+def _is_one_of(b: _Bind, name: str, events: tuple[str, ...]) -> str:
+    """Whether a row's event type (lifecycle_activity.t) is one of the given types."""
+    return f"list_contains({b(name, list(events), 'VARCHAR[]')}, t)"
 
 
-def _orders_of(b: _Bind, params: LifecycleParams) -> str:
-    """The number of distinct conversion events on a day (lifecycle_days.types)."""
-    chosen = b("conversion_events", list(params.conversion_events), "VARCHAR[]")
-    return (f"coalesce(list_sum(list_transform(list_filter(types, lambda x: list_contains({chosen}, x.t)), "
-            "lambda x: x.n)), 0)")
-
-
-_REVENUE = "coalesce(list_sum(list_transform(types, lambda x: coalesce(x.revenue, 0))), 0)"
+def _opens_period(period: str) -> str:
+    """Whether a row of lifecycle_activity is its user's first in its period: the previous row is
+    in an earlier period (or there is none). Each user counts once per active period."""
+    return f"(prev_day IS NULL OR {_trunc('prev_day', period)} < {_trunc('day', period)})"
 
 
 # -- what the store holds ------------------------------------------------------------------------
@@ -288,16 +288,25 @@ def event_span(store: Store, tz: str) -> tuple[date | None, date | None]:
     return row[0], row[1]
 
 
+@memoised  # the page asks for the types twice
+def _types_and_channels(store: Store) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Event types (as compared) and channels (trimmed), each once and sorted. The stored values are
+    made distinct before they are cleaned: a few distinct strings to trim instead of every event's."""
+    # no condition in SQL: DuckDB would push it into the scan and clean every event's value after all
+    rows = store.rows(
+        "SELECT 'type', lower(trim(v)) FROM (SELECT DISTINCT event_type AS v FROM events) "
+        "UNION ALL SELECT 'channel', trim(v) FROM (SELECT DISTINCT channel AS v FROM events)")
+    return tuple(sorted({v for k, v in rows if k == "type" and v})), \
+        tuple(sorted({v for k, v in rows if k == "channel" and v}))
+
+
 def event_types(store: Store) -> list[str]:
     """Every event type in the store, as compared (lower case)."""
-    return [r[0] for r in store.rows(
-        "SELECT DISTINCT lower(trim(event_type)) AS t FROM events WHERE nullif(trim(event_type), '') IS NOT NULL "
-        "ORDER BY 1")]
+    return list(_types_and_channels(store)[0])
 
 
 def channels(store: Store) -> list[str]:
-    return [r[0] for r in store.rows(
-        "SELECT DISTINCT trim(channel) FROM events WHERE nullif(trim(channel), '') IS NOT NULL ORDER BY 1")]
+    return list(_types_and_channels(store)[1])
 
 
 # -- flows ---------------------------------------------------------------------------------------
@@ -309,39 +318,36 @@ def flows(store: Store, params: LifecycleParams, period: str, start: date, end: 
     b = _Bind()
     _check_period(period)
     first_p, last_p = _trunc(b("start", start, "DATE"), period), _trunc(b("end", end, "DATE"), period)
+    e = b("end", end, "DATE")
     churn = b("churn_days", params.churn_days, "INTEGER")
-    # only the periods from the one before the first shown are needed: "first ever" comes from users
-    sql = f"""{_scope(store, b, params, until=end)},
-    up AS (
-        SELECT user_id, {_trunc('day', period)} AS p FROM days WHERE day >= {_shift(first_p, period, -1)}
-        GROUP BY ALL),
-    seq AS (
-        SELECT up.p, {_trunc('u.first_day', period)} AS first_p,
-               lag(up.p) OVER (PARTITION BY up.user_id ORDER BY up.p) AS prev_p,
-               lead(up.p) OVER (PARTITION BY up.user_id ORDER BY up.p) AS next_p
-        FROM up JOIN users u USING (user_id)),
+    # a user churns on one day per active day, so per day there is nothing to de-duplicate
+    churned_users = "count(*)" if period == "day" else "count(DISTINCT user_id)"
+    # each user's first row per active period (up to `end`), from the period before the first shown;
+    # the period of the row before it tells new (none), retained (the period before) and resurrected
+    sql = f"""{_scope(store, b, params)},
+    opened AS (
+        SELECT {_trunc('day', period)} AS p, prev_day, {_trunc('prev_day', period)} AS prev_p FROM activity
+        WHERE day BETWEEN {_shift(first_p, period, -1)} AND {e} AND {_opens_period(period)}),
     active AS (
-        SELECT p, count(*) AS active, count(*) FILTER (WHERE p = first_p) AS new,
+        SELECT p, count(*) AS active, count(*) FILTER (WHERE prev_day IS NULL) AS new,
                count(*) FILTER (WHERE prev_p = {_shift('p', period, -1)}) AS retained,
-               count(*) FILTER (WHERE p > first_p AND (prev_p IS NULL OR prev_p < {_shift('p', period, -1)}))
-                   AS resurrected
-        FROM seq GROUP BY p),
-    dormant AS (
-        SELECT {_shift('p', period, 1)} AS p, count(*) AS dormant FROM seq
-        WHERE next_p IS NULL OR next_p > {_shift('p', period, 1)} GROUP BY 1),
+               count(*) FILTER (WHERE prev_p < {_shift('p', period, -1)}) AS resurrected
+        FROM opened GROUP BY p),
     churned AS (
-        SELECT {_trunc(f'day + {churn}', period)} AS p, count(DISTINCT user_id) AS churned FROM days
-        WHERE (next_day IS NULL OR next_day > day + {churn}) AND day + {churn} <= {b('end', end, 'DATE')}
-          AND day + {churn} >= {first_p}
+        SELECT {_trunc(f'day + {churn}', period)} AS p, {churned_users} AS churned FROM activity
+        WHERE day BETWEEN {first_p} - {churn} AND {e} - {churn}
+          AND (next_day IS NULL OR next_day > day + {churn})
         GROUP BY 1),
     periods AS (
         SELECT {_shift(first_p, period, 'n')} AS p
         FROM range(0, {_age(first_p, last_p, period)} + 1) AS t(n))
     SELECT periods.p AS period_start, coalesce(a.new, 0) AS new, coalesce(a.retained, 0) AS retained,
-           coalesce(a.resurrected, 0) AS resurrected, -coalesce(d.dormant, 0) AS dormant,
+           coalesce(a.resurrected, 0) AS resurrected,
+           coalesce(a.retained, 0) - coalesce(before.active, 0) AS dormant,  -- active before, not now
            coalesce(c.churned, 0) AS churned, coalesce(a.active, 0) AS active,
-           {_shift('periods.p', period, 1)} - 1 <= {b('end', end, 'DATE')} AS complete
-    FROM periods LEFT JOIN active a USING (p) LEFT JOIN dormant d USING (p) LEFT JOIN churned c USING (p)
+           {_shift('periods.p', period, 1)} - 1 <= {e} AS complete
+    FROM periods LEFT JOIN active a USING (p)
+    LEFT JOIN active before ON before.p = {_shift('periods.p', period, -1)} LEFT JOIN churned c USING (p)
     ORDER BY 1"""
     frame = store.frame(sql, b.values)
     return frame.with_columns(pl.col("period_start").cast(pl.Date),
@@ -351,11 +357,14 @@ def flows(store: Store, params: LifecycleParams, period: str, start: date, end: 
 # -- stages --------------------------------------------------------------------------------------
 
 def _on_day(b: _Bind, on: date) -> str:
-    """`as_of`: per user in scope, their last active day on or before `on` (and their first day)."""
+    """`as_of`: per user in scope seen on or before `on`, their first day and last active day by then:
+    the users' own last day, or, for those active again after `on`, the day of the row whose next
+    day is after it."""
     d = b("on", on, "DATE")
     return f"""as_of AS (
-        SELECT u.user_id, u.first_day, d.day AS last_day FROM days d JOIN users u USING (user_id)
-        WHERE d.day <= {d} AND (d.next_day IS NULL OR d.next_day > {d}))"""
+        SELECT user_id, first_day, last_day FROM users WHERE last_day <= {d}
+        UNION ALL
+        SELECT user_id, first_day, day AS last_day FROM activity WHERE day <= {d} AND next_day > {d})"""
 
 
 def _stage_case(b: _Bind, params: LifecycleParams, on: date) -> str:
@@ -383,27 +392,56 @@ def stage_snapshot(store: Store, params: LifecycleParams, on: date) -> pl.DataFr
 # -- funnel --------------------------------------------------------------------------------------
 
 def _funnel_users_sql(store: Store, b: _Bind, params: LifecycleParams, start: date, end: date, period: str) -> str:
-    """CTEs ending in `reached`: one row per acquired user with the time each step was reached."""
+    """CTEs ending in `reached`: one row per acquired user with the time each step was reached, the
+    number of orders and the revenue (all their history)."""
+    s, e = b("start", start, "DATE"), b("end", end, "DATE")
+    converts = _is_one_of(b, "conversion_events", params.conversion_events)
+    # `firsts` reads every user acquired in [start, end]; the join to `acquired` applies the scope
     return f"""{_scope(store, b, params)},
     acquired AS (
-        SELECT user_id, first_at, first_day, channel, {_trunc('first_day', _check_period(period))} AS cohort
-        FROM users WHERE first_day BETWEEN {b('start', start, 'DATE')} AND {b('end', end, 'DATE')}),
+        SELECT user_id, first_at, first_day, channel, {_trunc('first_day', _check_period(period))} AS cohort, revenue
+        FROM users WHERE first_day BETWEEN {s} AND {e}),
     firsts AS (
-        SELECT d.user_id,
-               min({_first_of(b, 'activation_events', params.activation_events)}) FILTER (
-                   WHERE d.day - a.first_day < {b('activation_days', params.activation_days, 'INTEGER')}) AS t_act,
-               min(d.first_at) FILTER (
-                   WHERE d.day - a.first_day >= {b('retention_days', params.retention_days, 'INTEGER')}) AS t_ret,
-               min({_first_of(b, 'conversion_events', params.conversion_events)}) AS t_conv
-        FROM days d JOIN acquired a USING (user_id) GROUP BY d.user_id),
+        SELECT user_id,
+               min(ts) FILTER (WHERE {_is_one_of(b, 'activation_events', params.activation_events)}
+                   AND day - first_day < {b('activation_days', params.activation_days, 'INTEGER')}) AS t_act,
+               min(ts) FILTER (WHERE day - first_day >= {b('retention_days', params.retention_days, 'INTEGER')})
+                   AS t_ret,
+               min(ts) FILTER (WHERE {converts}) AS t_conv,
+               coalesce(sum(n) FILTER (WHERE {converts}), 0) AS orders
+        FROM lifecycle_activity WHERE first_day BETWEEN {s} AND {e} GROUP BY user_id),
     stepped AS (
-        SELECT a.user_id, a.channel, a.cohort, a.first_at AS t1, f.t_act AS t2, f.t_ret, f.t_conv
+        SELECT a.user_id, a.channel, a.cohort, a.revenue, a.first_at AS t1, f.t_act AS t2, f.t_ret, f.t_conv,
+               f.orders
         FROM acquired a LEFT JOIN firsts f USING (user_id)),
     reached2 AS (
         SELECT *, CASE WHEN t2 IS NOT NULL AND t_ret IS NOT NULL THEN greatest(t2, t_ret) END AS t3 FROM stepped),
     reached AS (
         SELECT *, CASE WHEN t3 IS NOT NULL AND t_conv IS NOT NULL THEN greatest(t3, t_conv) END AS t4
         FROM reached2)"""
+
+
+_GROUPINGS = {None: 3, "channel": 1, "cohort": 2}  # GROUPING(channel, cohort) of each grouping set
+
+
+@memoised  # the funnel (overall, by channel, by cohort) and the channel comparison count the same users
+def _funnel_counts(store: Store, params: LifecycleParams, start: date, end: date, period: str) -> pl.DataFrame:
+    """Per grouping (`grouped`: 3 all, 1 per channel, 2 per cohort): users reaching each step
+    (n1..n4), median days between steps (m2..m4), buyers, repeat buyers and revenue."""
+    b = _Bind()
+    # days between steps from the microseconds, as whole days plus the rest in seconds: the very
+    # figures of epoch(t2 - t1) / 86400 in a UTC session, without interval arithmetic (4x slower
+    # here) and without the session zone's daylight saving moving them by an hour
+    micros = "(epoch_us(t{i}) - epoch_us(t{j}))"
+    elapsed = f"({micros} // 86400000000 * 86400 + {micros} % 86400000000 / 1000000.0)"
+    medians = ", ".join(f"median({elapsed.format(i=i, j=i - 1)} / 86400.0) AS m{i}" for i in range(2, 5))
+    sql = f"""{_funnel_users_sql(store, b, params, start, end, period)}
+    SELECT GROUPING(channel, cohort) AS grouped, channel, cohort,
+           count(t1) AS n1, count(t2) AS n2, count(t3) AS n3, count(t4) AS n4, {medians},
+           count(*) FILTER (WHERE orders >= 1) AS buyers, count(*) FILTER (WHERE orders >= 2) AS repeat_buyers,
+           CAST(coalesce(sum(revenue), 0) AS DOUBLE) AS revenue
+    FROM reached GROUP BY GROUPING SETS ((), (channel), (cohort))"""
+    return store.frame(sql, b.values).with_columns(pl.col("cohort").cast(pl.Date))
 
 
 def funnel(store: Store, params: LifecycleParams, start: date, end: date, by: str | None = None,
@@ -413,32 +451,27 @@ def funnel(store: Store, params: LifecycleParams, start: date, end: date, by: st
     by: None (overall), 'channel' (first-touch channel; null when unknown) or 'cohort' (the
     `period` of first activity). Columns: [channel|cohort], step, step_index, users,
     rate_from_previous, rate_from_start, median_days_from_previous."""
-    if by not in (None, "channel", "cohort"):
+    if by not in _GROUPINGS:
         raise ValueError(f"by {by!r}")
-    b = _Bind()
-    group = {None: "", "channel": "channel", "cohort": "cohort"}[by]
-    select = f"{group}, " if group else ""
-    medians = ", ".join(
-        f"median(epoch(t{i} - t{i - 1}) / 86400.0) AS m{i}" for i in range(2, 5))
-    sql = f"""{_funnel_users_sql(store, b, params, start, end, period)}
-    SELECT {select}count(t1) AS n1, count(t2) AS n2, count(t3) AS n3, count(t4) AS n4, {medians}
-    FROM reached {'GROUP BY ' + group if group else ''} {'ORDER BY ' + group + ' NULLS LAST' if group else ''}"""
-    wide = store.frame(sql, b.values)
+    _check_period(period)
+    wide = _funnel_counts(store, params, start, end, period).filter(pl.col("grouped") == _GROUPINGS[by])
+    records = list(wide.sort(by, nulls_last=True).iter_rows(named=True)) if by else \
+        list(wide.iter_rows(named=True)) or [dict.fromkeys(("n1", "n2", "n3", "n4", "m2", "m3", "m4"))]
     rows = []
-    for record in wide.iter_rows(named=True):
+    for record in records:
         for index, step in enumerate(STEPS, start=1):
             users = int(record[f"n{index}"] or 0)
             previous = int(record[f"n{index - 1}"] or 0) if index > 1 else None
             first = int(record["n1"] or 0)
             rows.append({
-                **({by: record[group]} if group else {}),
+                **({by: record[by]} if by else {}),
                 "step": step, "step_index": index, "users": users,
                 "rate_from_previous": (users / previous if previous else None) if index > 1 else (1.0 if users else None),
                 "rate_from_start": users / first if first else None,
                 "median_days_from_previous": float(record[f"m{index}"]) if index > 1 and record[f"m{index}"] is not None
                 else None,
             })
-    schema = {**({by: pl.Date if by == "cohort" else pl.String} if group else {}), "step": pl.String,
+    schema = {**({by: pl.Date if by == "cohort" else pl.String} if by else {}), "step": pl.String,
               "step_index": pl.Int64, "users": pl.Int64, "rate_from_previous": pl.Float64,
               "rate_from_start": pl.Float64, "median_days_from_previous": pl.Float64}
     return pl.DataFrame(rows, schema=schema, orient="row")
@@ -448,24 +481,12 @@ def channel_comparison(store: Store, params: LifecycleParams, start: date, end: 
     """Per acquisition channel, for the users acquired in [start, end]: acquired, activation,
     retention and conversion rates (each over the users acquired), repeat purchase rate and
     revenue per acquired user (all their stored history)."""
-    b = _Bind()
-    sql = f"""{_funnel_users_sql(store, b, params, start, end, 'week')},
-    spend AS (
-        SELECT user_id, sum({_orders_of(b, params)}) AS orders, sum({_REVENUE}) AS revenue
-        FROM days SEMI JOIN acquired USING (user_id) GROUP BY user_id)
-    SELECT r.channel, count(*) AS acquired, count(t2) AS activated, count(t3) AS retained, count(t4) AS converted,
-           count(*) FILTER (WHERE s.orders >= 1) AS buyers, count(*) FILTER (WHERE s.orders >= 2) AS repeat_buyers,
-           CAST(coalesce(sum(s.revenue), 0) AS DOUBLE) AS revenue
-    FROM reached r LEFT JOIN spend s USING (user_id) GROUP BY r.channel ORDER BY acquired DESC, r.channel NULLS LAST"""
-    frame = store.frame(sql, b.values)
-    if frame.is_empty():
-        return pl.DataFrame(schema={"channel": pl.String, "acquired": pl.Int64, "activated": pl.Int64,
-                                    "retained": pl.Int64, "converted": pl.Int64, "buyers": pl.Int64,
-                                    "repeat_buyers": pl.Int64, "revenue": pl.Float64, "activation_rate": pl.Float64,
-                                    "retention_rate": pl.Float64, "conversion_rate": pl.Float64,
-                                    "repeat_rate": pl.Float64, "revenue_per_user": pl.Float64})
     counts = ("acquired", "activated", "retained", "converted", "buyers", "repeat_buyers")
-    frame = frame.with_columns(*[pl.col(c).cast(pl.Int64) for c in counts])
+    frame = _funnel_counts(store, params, start, end, "week").filter(pl.col("grouped") == _GROUPINGS["channel"])
+    frame = frame.select(
+        "channel", *[pl.col(f"n{i}").cast(pl.Int64).alias(c) for i, c in enumerate(counts[:4], start=1)],
+        *[pl.col(c).cast(pl.Int64) for c in counts[4:]], pl.col("revenue").cast(pl.Float64),
+    ).sort(["acquired", "channel"], descending=[True, False], nulls_last=True)
     return frame.with_columns(
         (pl.col("activated") / pl.col("acquired")).alias("activation_rate"),
         (pl.col("retained") / pl.col("acquired")).alias("retention_rate"),
@@ -479,17 +500,23 @@ def channel_comparison(store: Store, params: LifecycleParams, start: date, end: 
 
 def _cohort_ctes(store: Store, b: _Bind, params: LifecycleParams, period: str, start: date, end: date) -> str:
     """`cohorts` (user -> cohort period and last active period), `sizes`, `grid` (every observed
-    cohort x age; the last stored day closes the triangle)."""
+    cohort x age; the last stored day closes the triangle) and `cohort_rows` (the cohorts' rows of
+    lifecycle_activity, with their cohort)."""
     first_p, last_p = _trunc(b("start", start, "DATE"), period), _trunc(b("end", end, "DATE"), period)
+    # first days from the first period's start to the last period's end: a range on the column
+    # itself, which lets the scans skip row groups
+    in_cohorts = f"first_day >= {first_p} AND first_day < {_shift(last_p, period, 1)}"
     return f"""{_scope(store, b, params)},
     cohorts AS (
         SELECT user_id, {_trunc('first_day', period)} AS cohort, {_trunc('last_day', period)} AS last_p FROM users
-        WHERE {_trunc('first_day', period)} BETWEEN {first_p} AND {last_p}),
+        WHERE {in_cohorts}),
     sizes AS (SELECT cohort, count(*) AS cohort_size FROM cohorts GROUP BY cohort),
     observed AS (SELECT {_trunc('max(last_day)', period)} AS last_p FROM lifecycle_users),
     grid AS (
         SELECT s.cohort, s.cohort_size, CAST(t.age AS INTEGER) AS age
-        FROM sizes s, observed o, range(0, {_age('s.cohort', 'o.last_p', period)} + 1) AS t(age))"""
+        FROM sizes s, observed o, range(0, {_age('s.cohort', 'o.last_p', period)} + 1) AS t(age)),
+    cohort_rows AS NOT MATERIALIZED (
+        SELECT *, {_trunc('first_day', period)} AS cohort FROM activity WHERE {in_cohorts})"""
 
 
 def _with_average(frame: pl.DataFrame, sums: list[str], ratios: dict[str, tuple[str, str]]) -> pl.DataFrame:
@@ -516,12 +543,10 @@ def cohort_retention(store: Store, params: LifecycleParams, period: str, start: 
         raise ValueError(f"mode {mode!r}")
     _check_period(period)
     b = _Bind()
-    if mode == "on":
+    if mode == "on":  # each user's first row per active period: one per user and age
         counted = f"""counts AS (
-            SELECT cohort, age, count(*) AS users FROM (
-                SELECT DISTINCT c.user_id, c.cohort, {_age('c.cohort', _trunc('d.day', period), period)} AS age
-                FROM days d JOIN cohorts c USING (user_id))
-            GROUP BY ALL)"""
+            SELECT cohort, {_age('cohort', _trunc('day', period), period)} AS age, count(*) AS users
+            FROM cohort_rows WHERE {_opens_period(period)} GROUP BY ALL)"""
     else:  # a user counts at every age up to their last active one: suffix sums over ages
         counted = f"""per_age AS (
             SELECT cohort, {_age('cohort', 'last_p', period)} AS age, count(*) AS n FROM cohorts GROUP BY ALL),
@@ -546,20 +571,18 @@ def cohort_revenue(store: Store, params: LifecycleParams, period: str, start: da
     cohort's users); plus the user-weighted average rows (cohort null)."""
     _check_period(period)
     b = _Bind()
+    age = _age('cohort', _trunc('day', period), period)
     sql = f"""{_cohort_ctes(store, b, params, period, start, end)},
-    spent AS (
-        SELECT c.cohort, d.user_id, d.day, {_age('c.cohort', _trunc('d.day', period), period)} AS age,
-               {_orders_of(b, params)} AS orders, {_REVENUE} AS revenue
-        FROM days d JOIN cohorts c USING (user_id)),
     running AS (
-        SELECT cohort, user_id, age, sum(orders) OVER (PARTITION BY user_id ORDER BY day ROWS UNBOUNDED PRECEDING) AS cum
-        FROM spent WHERE orders > 0),
+        SELECT cohort, user_id, {age} AS age,
+               sum(n) OVER (PARTITION BY user_id ORDER BY day, t ROWS UNBOUNDED PRECEDING) AS cum
+        FROM cohort_rows WHERE {_is_one_of(b, 'conversion_events', params.conversion_events)}),
     buys AS (
         SELECT cohort, min(age) FILTER (WHERE cum >= 1) AS first_age, min(age) FILTER (WHERE cum >= 2) AS second_age
         FROM running GROUP BY cohort, user_id),
     firsts AS (SELECT cohort, first_age AS age, count(*) AS n FROM buys GROUP BY ALL),
     seconds AS (SELECT cohort, second_age AS age, count(*) AS n FROM buys WHERE second_age IS NOT NULL GROUP BY ALL),
-    money AS (SELECT cohort, age, sum(revenue) AS revenue FROM spent GROUP BY ALL)
+    money AS (SELECT cohort, {age} AS age, sum(revenue) AS revenue FROM cohort_rows GROUP BY ALL)
     SELECT g.cohort, g.age, g.cohort_size,
            sum(coalesce(f.n, 0)) OVER w AS buyers, sum(coalesce(r.n, 0)) OVER w AS repeat_buyers,
            CAST(sum(coalesce(m.revenue, 0)) OVER w AS DOUBLE) AS revenue
@@ -584,14 +607,19 @@ def active_users(store: Store, params: LifecycleParams, start: date, end: date) 
     stickiness = dau / mau."""
     b = _Bind()
     s, e = b("start", start, "DATE"), b("end", end, "DATE")
-    sql = f"""{_scope(store, b, params, until=end)},
-    spans AS (SELECT day, next_day FROM days WHERE day >= {s} - 29),
-    -- each active day opens a window of 1, 7 or 30 days that ends early where the next one opens
+    # one row per user and active day (the day's last row, whose next_day is the next active day);
+    # each opens a window of 1, 7 or 30 days that ends early where the next one opens. Counted per
+    # (day, ends) first: a few thousand groups instead of a million rows for the four deltas.
+    sql = f"""{_scope(store, b, params)},
+    spans AS (
+        SELECT day, least(day + 7, coalesce(next_day, day + 7)) AS end7,
+               least(day + 30, coalesce(next_day, day + 30)) AS end30, count(*) AS n
+        FROM activity WHERE day BETWEEN {s} - 29 AND {e} AND next_day IS DISTINCT FROM day GROUP BY ALL),
     deltas AS (
-        SELECT day AS d, 1 AS dau, 1 AS wau, 1 AS mau FROM spans
-        UNION ALL SELECT day + 1, -1, 0, 0 FROM spans
-        UNION ALL SELECT least(day + 7, coalesce(next_day, day + 7)), 0, -1, 0 FROM spans
-        UNION ALL SELECT least(day + 30, coalesce(next_day, day + 30)), 0, 0, -1 FROM spans),
+        SELECT day AS d, n AS dau, n AS wau, n AS mau FROM spans
+        UNION ALL SELECT day + 1, -n, 0, 0 FROM spans
+        UNION ALL SELECT end7, 0, -n, 0 FROM spans
+        UNION ALL SELECT end30, 0, 0, -n FROM spans),
     per_day AS (SELECT d, sum(dau) AS dau, sum(wau) AS wau, sum(mau) AS mau FROM deltas GROUP BY d),
     calendar AS (SELECT {s} - 29 + CAST(n AS INTEGER) AS d FROM range(0, {e} - {s} + 30) AS t(n)),
     running AS (
@@ -628,12 +656,18 @@ def stage_users(store: Store, params: LifecycleParams, on: date, stage: str) -> 
     if stage not in STAGES:
         raise ValueError(f"stage {stage!r}")
     b = _Bind()
-    sql = f"""{_scope(store, b, params, until=on)},
+    d = b("on", on, "DATE")
+    # revenue as of `on`: the stored total for users not seen since, the rows up to it for the others
+    sql = f"""{_scope(store, b, params)},
     {_on_day(b, on)},
     picked AS (SELECT user_id, first_day, last_day FROM as_of
                WHERE {_stage_case(b, params, on)} = {b('stage', stage)}),
-    spend AS (SELECT user_id, sum({_REVENUE}) AS revenue FROM days SEMI JOIN picked USING (user_id) GROUP BY user_id)
-    SELECT p.user_id, u.channel, p.first_day AS first_seen, p.last_day AS last_active, coalesce(s.revenue, 0) AS revenue
+    back_later AS (SELECT user_id FROM picked JOIN users u USING (user_id) WHERE u.last_day > {d}),
+    spend AS (
+        SELECT user_id, sum(revenue) AS revenue FROM lifecycle_activity SEMI JOIN back_later USING (user_id)
+        WHERE day <= {d} GROUP BY user_id)
+    SELECT p.user_id, u.channel, p.first_day AS first_seen, p.last_day AS last_active,
+           CASE WHEN u.last_day <= {d} THEN u.revenue ELSE coalesce(s.revenue, 0) END AS revenue
     FROM picked p JOIN users u USING (user_id) LEFT JOIN spend s USING (user_id)
     ORDER BY p.last_day DESC, p.user_id"""
     return _typed_users(store.frame(sql, b.values))
@@ -648,10 +682,8 @@ def funnel_users(store: Store, params: LifecycleParams, start: date, end: date, 
     b = _Bind()
     index = STEPS.index(step) + 1
     condition = f"t{index} IS NOT NULL" + (f" AND t{index + 1} IS NULL" if stopped and index < len(STEPS) else "")
-    sql = f"""{_funnel_users_sql(store, b, params, start, end, 'week')},
-    picked AS (SELECT user_id FROM reached WHERE {condition}),
-    spend AS (SELECT user_id, sum({_REVENUE}) AS revenue FROM days SEMI JOIN picked USING (user_id) GROUP BY user_id)
-    SELECT u.user_id, u.channel, u.first_day AS first_seen, u.last_day AS last_active, coalesce(s.revenue, 0) AS revenue
-    FROM picked p JOIN users u USING (user_id) LEFT JOIN spend s USING (user_id)
+    sql = f"""{_funnel_users_sql(store, b, params, start, end, 'week')}
+    SELECT u.user_id, u.channel, u.first_day AS first_seen, u.last_day AS last_active, u.revenue
+    FROM reached r JOIN users u USING (user_id) WHERE {condition}
     ORDER BY u.last_day DESC, u.user_id"""
     return _typed_users(store.frame(sql, b.values))

@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from dashboard.store.db import Store, StoreError, quote_ident
-from dashboard.store.schema import SCHEMA_VERSION
+from dashboard.store.db import Cursor, Store, StoreError, quote_ident
+from dashboard.store.schema import CANONICAL, SCHEMA_VERSION, TableDef
 
 MANIFEST = "manifest.json"
 _SKIP = {"schema_version"}  # the store's own; a restore keeps the restoring store's version
@@ -81,6 +81,14 @@ def restore_parquet(store: Store, folder: str | Path) -> dict[str, int]:
             source = folder / f"{table}.parquet"
             cur.run(f"INSERT INTO {quote_ident(table)} BY NAME SELECT * FROM read_parquet({_literal(source)})")
             loaded[table] = cur.scalar(f"SELECT count(*) FROM {quote_ident(table)}")
-            if loaded[table] != tables[table]:
+            if loaded[table] != tables[table] or (table in CANONICAL and _repeats_a_key(cur, CANONICAL[table])):
                 raise StoreError("bad_backup", path=str(source))
     return loaded
+
+
+def _repeats_a_key(cur: Cursor, table: TableDef) -> bool:
+    """posts keep their key without an index (schema migration 7): a backup must not bring in a
+    key twice."""
+    key = ", ".join(quote_ident(c) for c in table.key)
+    return bool(cur.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {quote_ident(table.name)} GROUP BY {key} "
+                           "HAVING count(*) > 1)"))

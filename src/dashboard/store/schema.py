@@ -111,6 +111,20 @@ def _create(table: TableDef) -> str:
     return f'CREATE TABLE IF NOT EXISTS "{table.name}" ({cols}, PRIMARY KEY ({key}))'
 
 
+def _rebuild_without_key_index(table: TableDef) -> list[str]:
+    """The table again, its key columns NOT NULL but without the PRIMARY KEY index: load.upsert
+    alone keeps the key unique (DuckDB cannot drop a primary key, so the rows move to a new table)."""
+    cols = ", ".join(f'"{c}" {t}' + (" NOT NULL" if c in table.key else "") for c, t in table.columns.items())
+    names = ", ".join(f'"{c}"' for c in table.columns)
+    rebuilt = f"{table.name}__rebuilt"
+    return [
+        f'CREATE TABLE "{rebuilt}" ({cols})',
+        f'INSERT INTO "{rebuilt}" ({names}) SELECT {names} FROM "{table.name}"',
+        f'DROP TABLE "{table.name}"',
+        f'ALTER TABLE "{rebuilt}" RENAME TO "{table.name}"',
+    ]
+
+
 def _replaced(table: TableDef) -> str:
     """Rows an import overwrote, kept so that undoing the import can put them back."""
     cols = ", ".join(f'"{c}" {t}' for c, t in table.columns.items())
@@ -169,6 +183,25 @@ MIGRATIONS: list[list[str]] = [
         """CREATE TABLE IF NOT EXISTS channel_orders (
             user_id VARCHAR, occurred_at TIMESTAMPTZ, day DATE, channel VARCHAR, revenue DOUBLE,
             raw_currency VARCHAR, is_first BOOLEAN)""",
+    ],
+    # 6: lifecycle_days gives way to lifecycle_activity (metrics/lifecycle.py, ensure_activity): one row per
+    # user, active day and event type with the user's first day and first-touch channel, flat (lists of
+    # structs cost more to store than the rest of the rebuild) and stored in day order, so that date
+    # filters skip most of it; users get their revenue
+    [
+        "DROP TABLE IF EXISTS lifecycle_days",
+        """CREATE TABLE IF NOT EXISTS lifecycle_activity (
+            user_id VARCHAR, day DATE, t VARCHAR, ts TIMESTAMPTZ, n BIGINT, revenue DOUBLE,
+            prev_day DATE, next_day DATE, first_day DATE, channel VARCHAR)""",
+        "ALTER TABLE lifecycle_users ADD COLUMN IF NOT EXISTS revenue DOUBLE",
+    ],
+    # 7: posts without index. Keeping the primary key's and published_at's ART indexes up to date took
+    # a quarter of a million-row posts import (issue 7) and no query reads them: date filters scan
+    # with zone maps. load.upsert keeps (platform, account, post_id) unique: it collapses an import's
+    # duplicate keys, updates stored keys, inserts only the others; undo puts back only keys now gone
+    [
+        "DROP INDEX IF EXISTS posts_published",
+        *_rebuild_without_key_index(POSTS),
     ],
 ]
 
