@@ -2,8 +2,10 @@
 
 from datetime import UTC, date, datetime
 
+import polars as pl
 import pytest
 
+from dashboard.metrics import content, memo
 from dashboard.metrics.content import (
     content_type_mix,
     count_posts,
@@ -302,3 +304,30 @@ def test_video_stats_weighted_by_views(posts):
 def test_video_stats_without_video_data(posts):
     assert video_stats(posts, Filters(date(2025, 1, 1), date(2025, 1, 7))).is_empty()
     assert video_stats(posts, Filters(date(2025, 1, 1), date(2025, 1, 7)), by_platform=False).is_empty()
+
+
+def _every_figure(store, filters):
+    top, bottom = top_bottom(store, filters, "engagement_rate", 2)
+    return [post_table(store, filters), post_table(store, filters, limit=2), count_posts(store, filters), top, bottom,
+            content_type_mix(store, filters), engagement_heatmap(store, filters), date_only_posts(store, filters),
+            posting_cadence(store, filters, {"x": 2.0}), video_stats(store, filters),
+            video_stats(store, filters, by_platform=False), denominator_coverage(store, filters)]
+
+
+@pytest.mark.parametrize("denominator", ["reach", "impressions", "followers"])
+def test_kept_period_posts_give_the_same_figures_as_sql(posts, monkeypatch, denominator):
+    """A period's posts are read once and kept per data version; a period too long to keep is read
+    by each query again. Both ways give the same figures."""
+    filters = Filters(PERIOD.start, PERIOD.end, denominator=denominator)
+    kept = _every_figure(posts, filters)
+    memo.clear()
+    monkeypatch.setattr(content, "MAX_KEPT_POSTS", 0)
+    queried = _every_figure(posts, filters)
+    for a, b in zip(kept, queried, strict=True):
+        assert a.equals(b) if isinstance(a, pl.DataFrame) else a == b
+
+
+def test_kept_period_posts_follow_new_imports(posts):
+    before = count_posts(posts, PERIOD)
+    put(posts, "posts", ("platform", "account", "post_id", "published_at"), [("x", "a", "new", at(5, 9))])
+    assert count_posts(posts, PERIOD) == before + 1  # a write moves the data version on

@@ -27,6 +27,7 @@ import polars as pl
 
 from dashboard.metrics.base import scope_sql, utc_window
 from dashboard.metrics.filters import Filters
+from dashboard.metrics.memo import memoised
 from dashboard.store.db import Store, quote_ident
 
 # metrics a post can be ranked by (columns of post_table)
@@ -50,7 +51,7 @@ def like_pattern(search: str) -> str:
     return f"%{escaped}%"
 
 
-def _rated_posts(filters: Filters, search: str = "") -> tuple[str, list[Any]]:
+def _rated_posts_sql(filters: Filters, search: str = "") -> tuple[str, list[Any]]:
     """SQL (a WITH clause ending in the relation `rated`) and its parameters: one row per post
     published in the period, with local publish time, interactions, followers at post time and
     the engagement rate under filters.denominator."""
@@ -92,12 +93,35 @@ def _rated_posts(filters: Filters, search: str = "") -> tuple[str, list[Any]]:
     return sql, params
 
 
+# A period's posts are read once per page view and data version: the table, the count, the
+# rankings, the mix, the heatmap, the cadence and the video figures all query this small frame
+# instead of each filtering a million posts again. A long period is not kept (memory).
+MAX_KEPT_POSTS = 200_000
+
+
+@memoised
+def _period_posts(store: Store, filters: Filters) -> pl.DataFrame | None:
+    cte, params = _rated_posts_sql(filters)
+    frame = store.frame(f"{cte} SELECT * EXCLUDE (text) FROM rated", params)
+    return frame if frame.height <= MAX_KEPT_POSTS else None
+
+
+def _rated_posts(store: Store, filters: Filters, search: str = "") -> tuple[str, list[Any], dict[str, pl.DataFrame]]:
+    """A WITH clause ending in the relation `rated` (see _rated_posts_sql), its parameters, and the
+    frames the query must see (Store.frame's `frames`)."""
+    kept = None if search.strip() else _period_posts(store, filters)
+    if kept is None:
+        cte, params = _rated_posts_sql(filters, search)
+        return cte, params, {}
+    return "WITH rated AS (SELECT * FROM period_posts)", [], {"period_posts": kept}
+
+
 def post_table(store: Store, filters: Filters, search: str = "", limit: int | None = None) -> pl.DataFrame:
     """Posts published in the period, newest first: title (else the first 80 characters of the
     text), platform, account, content type, local publish time, metrics, interactions, followers
     at post time, engagement rate under filters.denominator, url. `search` keeps the posts whose
     title or text contains it (case-insensitive, taken literally)."""
-    cte, params = _rated_posts(filters, search)
+    cte, params, frames = _rated_posts(store, filters, search)
     limit_sql = ""
     if limit is not None:
         limit_sql = "LIMIT ?"
@@ -105,13 +129,13 @@ def post_table(store: Store, filters: Filters, search: str = "", limit: int | No
     columns = ", ".join(quote_ident(c) for c in _TABLE_COLUMNS)
     return store.frame(
         f"{cte} SELECT {columns} FROM rated ORDER BY published_at DESC, platform, account, post_id {limit_sql}",
-        params)
+        params, frames)
 
 
 def count_posts(store: Store, filters: Filters, search: str = "") -> int:
     """How many posts post_table would return without a limit."""
-    cte, params = _rated_posts(filters, search)
-    return int(store.scalar(f"{cte} SELECT count(*) FROM rated", params) or 0)
+    cte, params, frames = _rated_posts(store, filters, search)
+    return int(store.scalar(f"{cte} SELECT count(*) FROM rated", params, frames) or 0)
 
 
 def top_bottom(store: Store, filters: Filters, metric: str, n: int = 5) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -125,7 +149,7 @@ def top_bottom(store: Store, filters: Filters, metric: str, n: int = 5) -> tuple
     if metric not in RANK_METRICS:
         raise ValueError(f"cannot rank posts by {metric!r}")
     n = max(0, int(n))
-    cte, params = _rated_posts(filters)
+    cte, params, frames = _rated_posts(store, filters)
     column = quote_ident(metric)
     columns = ", ".join(quote_ident(c) for c in _TABLE_COLUMNS)
     ties = "published_at DESC, platform, account, post_id"
@@ -137,7 +161,7 @@ def top_bottom(store: Store, filters: Filters, metric: str, n: int = 5) -> tuple
             FROM rated WHERE {column} IS NOT NULL
         )
         SELECT * FROM ranked WHERE rank_top <= ? OR rank_bottom <= ?""",
-        [*params, n, n])
+        [*params, n, n], frames)
     top = (frame.filter(pl.col("rank_top") <= n).sort("rank_top")
            .rename({"rank_top": "rank"}).drop("rank_bottom"))
     bottom = (frame.filter((pl.col("rank_bottom") <= n) & (pl.col("rank_top") > n)).sort("rank_bottom")
@@ -150,7 +174,7 @@ def content_type_mix(store: Store, filters: Filters) -> pl.DataFrame:
     post, rated_posts (posts with a rate), engagement_rate_median (median of per-post rates),
     engagement_rate_pooled (sum of interactions / sum of denominators over the rated posts) and
     avg_views (mean over the posts whose views are known)."""
-    cte, params = _rated_posts(filters)
+    cte, params, frames = _rated_posts(store, filters)
     return store.frame(
         f"""{cte}
         SELECT content_type,
@@ -163,7 +187,7 @@ def content_type_mix(store: Store, filters: Filters) -> pl.DataFrame:
                    / sum(denominator_value) FILTER (WHERE engagement_rate IS NOT NULL) AS engagement_rate_pooled,
                avg(views) AS avg_views
         FROM rated GROUP BY content_type ORDER BY posts DESC, content_type""",
-        params)
+        params, frames)
 
 
 # Several exports give a publish date without a time of day (TikTok's yearless 'Post time', some
@@ -176,7 +200,7 @@ def engagement_heatmap(store: Store, filters: Filters) -> pl.DataFrame:
     (weekday 0 = Monday .. 6 = Sunday, hour 0-23): posts, rated_posts and the MEDIAN per-post
     engagement rate (null when no post of the cell has a rate). Posts published at exactly
     00:00:00 local time are taken to carry a date only and are left out (see date_only_posts)."""
-    cte, params = _rated_posts(filters)
+    cte, params, frames = _rated_posts(store, filters)
     return store.frame(
         f"""{cte}
         SELECT CAST(isodow(published_at) - 1 AS INTEGER) AS weekday,
@@ -185,14 +209,14 @@ def engagement_heatmap(store: Store, filters: Filters) -> pl.DataFrame:
                count(engagement_rate) AS rated_posts,
                median(engagement_rate) AS engagement_rate_median
         FROM rated WHERE NOT {_DATE_ONLY} GROUP BY ALL ORDER BY weekday, hour""",
-        params)
+        params, frames)
 
 
 def date_only_posts(store: Store, filters: Filters) -> int:
     """Posts of the period whose publish time is exactly local midnight (a date without a time):
     the heatmap leaves them out."""
-    cte, params = _rated_posts(filters)
-    return int(store.scalar(f"{cte} SELECT count(*) FROM rated WHERE {_DATE_ONLY}", params) or 0)
+    cte, params, frames = _rated_posts(store, filters)
+    return int(store.scalar(f"{cte} SELECT count(*) FROM rated WHERE {_DATE_ONLY}", params, frames) or 0)
 
 
 def _clean_plan(plan: Any) -> dict[str, float]:
@@ -220,12 +244,12 @@ def posting_cadence(store: Store, filters: Filters, plan: dict[str, float] | Non
 
         plan = get_setting(store, "posting_plan")
     plan = _clean_plan(plan)
-    cte, params = _rated_posts(filters)
+    cte, params, frames = _rated_posts(store, filters)
     counted = store.frame(
         f"""{cte}
         SELECT CAST(date_trunc('week', published_at) AS DATE) AS week, platform, count(*) AS posts
         FROM rated GROUP BY ALL""",
-        params)
+        params, frames)
     platforms = set(counted["platform"].to_list()) if not counted.is_empty() else set()
     platforms |= {p for p in plan if not filters.platforms or p in filters.platforms}
     schema = {"week": pl.Date, "iso_week": pl.String, "platform": pl.String, "days": pl.Int64, "posts": pl.Int64,
@@ -269,7 +293,7 @@ def video_stats(store: Store, filters: Filters, by_platform: bool = True) -> pl.
     - completion_rate = sum(completion_rate x v) / sum(v) over the posts where both are known
       (the views-weighted mean of each post's completion rate)
     Ratios are null when no post has what they need."""
-    cte, params = _rated_posts(filters)
+    cte, params, frames = _rated_posts(store, filters)
     watch = "coalesce(watch_time_s, avg_watch_s * views)"
     has_watch = f"views > 0 AND {watch} IS NOT NULL"
     has_completion = "views > 0 AND completion_rate IS NOT NULL"
@@ -289,7 +313,7 @@ def video_stats(store: Store, filters: Filters, by_platform: bool = True) -> pl.
           AND (views IS NOT NULL OR watch_time_s IS NOT NULL OR avg_watch_s IS NOT NULL
                OR completion_rate IS NOT NULL)
         {group}""",
-        [*params, list(VIDEO_TYPES)])
+        [*params, list(VIDEO_TYPES)], frames)
     if not by_platform and not frame.is_empty() and frame["videos"][0] == 0:
         return frame.clear()
     return frame
@@ -298,14 +322,14 @@ def video_stats(store: Store, filters: Filters, by_platform: bool = True) -> pl.
 def denominator_coverage(store: Store, filters: Filters) -> dict[str, int]:
     """How many of the period's posts have an engagement rate under each denominator (the page
     suggests another denominator when the chosen one leaves every post without a rate)."""
-    cte, params = _rated_posts(filters)
+    cte, params, frames = _rated_posts(store, filters)
     row = store.rows(
         f"""{cte}
         SELECT count(*) FILTER (WHERE interactions IS NOT NULL AND reach > 0),
                count(*) FILTER (WHERE interactions IS NOT NULL AND impressions > 0),
                count(*) FILTER (WHERE interactions IS NOT NULL AND followers_at_post > 0)
         FROM rated""",
-        params)[0]
+        params, frames)[0]
     return dict(zip(("reach", "impressions", "followers"), (int(v or 0) for v in row), strict=True))
 
 

@@ -123,22 +123,30 @@ class Store:
     def cursor(self) -> Cursor:
         return Cursor(self._conn.cursor())
 
-    def frame(self, sql: str, params: Sequence[Any] | None = None) -> pl.DataFrame:
+    @contextmanager
+    def _reader(self, frames: dict[str, pl.DataFrame] | None) -> Iterator[Cursor]:
+        """A cursor that sees `frames` (name -> polars frame) as tables, for its one query."""
         cur = self.cursor()
         try:
+            for name, frame in (frames or {}).items():
+                cur.register(name, frame)
+            yield cur
+        finally:
+            cur.raw.close()
+
+    def frame(self, sql: str, params: Sequence[Any] | None = None,
+              frames: dict[str, pl.DataFrame] | None = None) -> pl.DataFrame:
+        with self._reader(frames) as cur:
             return cur.frame(sql, params)
-        finally:
-            cur.raw.close()
 
-    def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
-        cur = self.cursor()
-        try:
+    def rows(self, sql: str, params: Sequence[Any] | None = None,
+             frames: dict[str, pl.DataFrame] | None = None) -> list[tuple]:
+        with self._reader(frames) as cur:
             return cur.run(sql, params)
-        finally:
-            cur.raw.close()
 
-    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        rows = self.rows(sql, params)
+    def scalar(self, sql: str, params: Sequence[Any] | None = None,
+               frames: dict[str, pl.DataFrame] | None = None) -> Any:
+        rows = self.rows(sql, params, frames)
         return rows[0][0] if rows else None
 
     @property
