@@ -358,9 +358,9 @@ window or join at query time; the funnel and the channel comparison share one `G
 Nothing stored depends on the thresholds the page edits, so editing them needs no rebuild.
 
 pandas / queries: the pages that read events (Overview with its paid tiles, Channels, Lifecycle) are
-far faster as queries. Growth, Content and Targets only filter a week of a million posts and a few
-thousand daily rows; pandas does that faster once every table sits in memory (loading them, not
-counted, takes the time and the gigabytes shown above), while each of the page's 4 to 23 metric calls is
+far faster as queries. Growth, Content and Targets only filter four weeks of a million posts and a
+few thousand daily rows; pandas does that faster once every table sits in memory (loading them, not
+counted, took the time shown above and several GB), while each of the page's 4 to 23 metric calls is
 its own SQL query with a fixed cost of 5 to 30 ms. The aim of 10x is met on the event pages only; the
 other three stay well inside the 1 s budget while the app holds no table in memory, which is what keeps
 a 10-million-event workspace under its 2 GiB.
