@@ -68,3 +68,32 @@ def test_garbage_file_gives_a_clear_error(tmp_path):
     with pytest.raises(StoreError) as info:
         Store(path)
     assert info.value.code == "cannot_open"
+
+
+def test_data_version_is_remembered_until_a_write_by_any_store_on_the_file(store, tmp_path):
+    before = store.data_version
+    other = Store(tmp_path / "test.duckdb")  # a second Store object on the same file, as the CLI would open
+    with other.write():
+        pass
+    assert store.data_version == before + 1
+
+
+def test_a_version_read_while_a_write_finished_is_not_kept(store):
+    """Another session's import finishing between reading the version and keeping it: the value
+    read may be the old one, but it must not be kept, or pages would show old data until the next write."""
+    before = store.data_version
+    with store.write():
+        pass  # forget the kept version
+    read = Store.scalar
+
+    def read_then_someone_writes(sql, params=None, frames=None):
+        value = read(store, sql, params, frames)
+        if "__data_version" in sql:
+            del store.scalar  # once
+            with store.write():
+                pass
+        return value
+
+    store.scalar = read_then_someone_writes
+    assert store.data_version == before + 1  # what was read
+    assert store.data_version == before + 2  # not kept: read again

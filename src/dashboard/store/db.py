@@ -63,6 +63,8 @@ class Cursor:
 
 
 _DATA_VERSIONS: dict[str, int] = {}  # file -> data version, forgotten by every write to that file
+_WRITES: dict[str, int] = {}  # file -> writes finished: a version read while one finished is not kept
+_VERSIONS_LOCK = threading.Lock()
 
 
 class Store:
@@ -156,11 +158,14 @@ class Store:
         Pages ask for it once per cached call (20-30 times a view), so it is remembered per file
         until a write in this process; no other process can write a local file this one holds
         open (DuckDB locks it). A MotherDuck database can have other writers: read every time."""
-        known = _DATA_VERSIONS.get(self._version_key) if self._version_key else None
+        key = self._version_key
+        known = _DATA_VERSIONS.get(key) if key else None
         if known is None:
+            writes = _WRITES.get(key, 0)
             known = int(self.scalar("SELECT value FROM settings WHERE key = '__data_version'") or 0)
-            if self._version_key:
-                _DATA_VERSIONS[self._version_key] = known
+            with _VERSIONS_LOCK:
+                if key and _WRITES.get(key, 0) == writes:
+                    _DATA_VERSIONS[key] = known
         return known
 
     # -- writing -----------------------------------------------------------------------------
@@ -185,7 +190,10 @@ class Store:
                 cur.run("ROLLBACK")
                 raise
         finally:
-            _DATA_VERSIONS.pop(self._version_key, None)
+            if self._version_key:
+                with _VERSIONS_LOCK:
+                    _DATA_VERSIONS.pop(self._version_key, None)
+                    _WRITES[self._version_key] = _WRITES.get(self._version_key, 0) + 1
             cur.raw.close()
             self._write_lock.release()
 
