@@ -30,7 +30,7 @@ import duckdb  # noqa: E402
 
 from bench import generate  # noqa: E402
 from dashboard.ingest import pipeline  # noqa: E402
-from dashboard.ingest.pipeline import import_paths  # noqa: E402
+from dashboard.ingest.pipeline import FileResult, import_paths  # noqa: E402
 from dashboard.settings import set_setting  # noqa: E402
 from dashboard.store.db import Store  # noqa: E402
 
@@ -60,8 +60,8 @@ def floor(csv_path: Path) -> tuple[float, float]:
     return seconds, cpu
 
 
-def importer(csv_path: Path, profile: cProfile.Profile | None = None) -> tuple[float, float, str]:
-    """(wall, CPU) seconds of the importer into a fresh store, and its outcome."""
+def importer(csv_path: Path, profile: cProfile.Profile | None = None) -> tuple[float, float, FileResult]:
+    """(wall, CPU) seconds of the importer into a fresh store, and its result."""
     db = csv_path.with_name("import.duckdb")
     _remove(db)
     store = Store(db)
@@ -77,7 +77,11 @@ def importer(csv_path: Path, profile: cProfile.Profile | None = None) -> tuple[f
     seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     store.close()
     _remove(db)
-    return seconds, cpu, f"{result.status}, {result.rows_inserted:,} inserted, {result.rows_skipped:,} skipped"
+    return seconds, cpu, result
+
+
+def _outcome(result: FileResult) -> str:
+    return f"{result.status}, {result.rows_inserted:,} inserted, {result.rows_skipped:,} skipped"
 
 
 def main() -> None:
@@ -94,8 +98,8 @@ def main() -> None:
         generate.write_posts_csv(args.csv, args.rows)
     if args.profile:
         profile = cProfile.Profile()
-        seconds, cpu, outcome = importer(args.csv, profile)
-        print(f"importer {seconds:.2f} s, CPU {cpu:.2f} s ({outcome}), profiled")
+        seconds, cpu, result = importer(args.csv, profile)
+        print(f"importer {seconds:.2f} s, CPU {cpu:.2f} s ({_outcome(result)}), profiled")
         pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
         return
     floors, ours, floor_cpus, our_cpus = [], [], [], []
@@ -103,11 +107,11 @@ def main() -> None:
         seconds, cpu = floor(args.csv)
         floors.append(seconds)
         floor_cpus.append(cpu)
-        seconds, cpu, outcome = importer(args.csv)
+        seconds, cpu, result = importer(args.csv)
         ours.append(seconds)
         our_cpus.append(cpu)
         print(f"run {k + 1}: floor {floors[-1]:.2f} s (CPU {floor_cpus[-1]:.2f}), importer {seconds:.2f} s "
-              f"(CPU {cpu:.2f}; {outcome}), {seconds / floors[-1]:.2f}x", flush=True)
+              f"(CPU {cpu:.2f}; {_outcome(result)}), {seconds / floors[-1]:.2f}x", flush=True)
     f, o = statistics.median(floors), statistics.median(ours)
     fc, oc = statistics.median(floor_cpus), statistics.median(our_cpus)
     print(f"median of {args.runs}: floor {f:.2f} s, importer {o:.2f} s, ratio {o / f:.2f}x; "

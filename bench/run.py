@@ -78,10 +78,9 @@ def _demo_files_line(seconds: float | None) -> list[str]:
 # -- import ------------------------------------------------------------------------------------------
 
 def bench_import(work: Path, rows: int, runs: int, log) -> dict:
-    import duckdb
-
+    from bench import import_bench
     from dashboard.ingest import bulk
-    from dashboard.ingest.pipeline import import_bytes, import_paths
+    from dashboard.ingest.pipeline import import_bytes
     from dashboard.settings import set_setting
     from dashboard.store.db import Store
 
@@ -89,30 +88,11 @@ def bench_import(work: Path, rows: int, runs: int, log) -> dict:
     generate.write_posts_csv(csv_path, rows)
     size_mb = csv_path.stat().st_size / 1024 / 1024
     floors, ours, results = [], [], []
-    for k in range(runs):
-        db = work / f"floor_{k}.duckdb"
-        db.unlink(missing_ok=True)
-        con = duckdb.connect(str(db))
-        started = time.perf_counter()
-        con.execute(f"CREATE TABLE posts AS SELECT * FROM read_csv('{csv_path}')")
-        con.execute("CHECKPOINT")
-        floors.append(time.perf_counter() - started)
-        con.close()
-        db.unlink(missing_ok=True)
-
-        db = work / f"import_{k}.duckdb"
-        db.unlink(missing_ok=True)
-        store = Store(db)
-        set_setting(store, "timezone", "Asia/Shanghai")
-        os.environ["DASHBOARD_MAX_UPLOAD_MB"] = "100000"
-        started = time.perf_counter()
-        result = import_paths(store, [csv_path], today=generate.END, max_bytes=1 << 40)[0]
-        store.rows("CHECKPOINT")
-        ours.append(time.perf_counter() - started)
+    for k in range(runs):  # alternating, so that both see the same load on a shared machine
+        floors.append(import_bench.floor(csv_path)[0])
+        seconds, _, result = import_bench.importer(csv_path)
+        ours.append(seconds)
         results.append(result)
-        store.close()
-        for leftover in work.glob(f"import_{k}.duckdb*"):
-            leftover.unlink()
         log(f"  import run {k + 1}: floor {floors[-1]:.2f} s, importer {ours[-1]:.2f} s ({result.status}, "
             f"{result.rows_inserted:,} rows)")
     # the row-by-row interpreter on a slice of the same file, for the speed-up of the bulk path
