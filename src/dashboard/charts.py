@@ -83,16 +83,6 @@ def _base_layout(height: int = 360, key: str = "chart") -> dict:
     }
 
 
-def base_layout(fig: go.Figure, lang: str, height: int = 360, key: str = "chart") -> go.Figure:
-    """The house layout on a figure built elsewhere (the builders below start from _base_layout)."""
-    layout = _base_layout(height, key)
-    xaxis, yaxis = layout.pop("xaxis"), layout.pop("yaxis")
-    fig.update_layout(layout)
-    fig.update_xaxes(xaxis)
-    fig.update_yaxes(yaxis)
-    return fig
-
-
 def _hover_trace(kind: str, customdata: list, **props) -> dict:
     """A trace whose hover shows its formatted value and the trace name."""
     return {"type": kind, **props, "customdata": customdata,
@@ -195,12 +185,6 @@ def _stacked_bars_spec(frame: pl.DataFrame, x: str, parts: Sequence[str], lang: 
             name=t(f"field.{part}", lang), marker={"color": palette[index % len(palette)]}))
     return traces, _merge(_base_layout(key=key), {"barmode": "relative", "title": {"text": title}},
                           _dates_on(frame, x, lang))
-
-
-def stacked_bars(frame: pl.DataFrame, x: str, parts: Sequence[str], lang: str, title: str = "",
-                 colours: Sequence[str] | None = None, key: str = "bars") -> go.Figure:
-    """Stacked bars of several count columns (negative parts are drawn below zero)."""
-    return _figure(*_stacked_bars_spec(frame, x, parts, lang, title, colours, key))
 
 
 def sparkline(values: Sequence[float | None], colour: str = "#2F6FEB") -> go.Figure:
